@@ -1,0 +1,81 @@
+"""The public surface is curated: complete ``__all__`` lists, public module paths, docstrings."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from types import ModuleType
+
+import pytest
+
+import agentkit
+
+
+def _public_modules() -> list[ModuleType]:
+    modules: list[ModuleType] = [agentkit]
+    for info in pkgutil.walk_packages(agentkit.__path__, prefix="agentkit."):
+        if any(part.startswith("_") for part in info.name.split(".")[1:]):
+            continue
+        modules.append(importlib.import_module(info.name))
+    return modules
+
+
+MODULES = _public_modules()
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """ruff's RUF022 order: CONSTANTS, then Classes, then everything else."""
+    if name.isupper() and len(name) > 1:
+        return (0, name)
+    if name[:1].isupper():
+        return (1, name)
+    return (2, name)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.__name__ for m in MODULES])
+def test_all_is_complete_and_sorted(module: ModuleType) -> None:
+    exported = list(getattr(module, "__all__", ()))
+    assert exported == sorted(exported, key=_isort_key), f"{module.__name__}.__all__ is not sorted (ruff RUF022)"
+    for name in exported:
+        assert hasattr(module, name), f"{module.__name__}.__all__ lists missing name {name}"
+    public_defined = {
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and getattr(obj, "__module__", "").startswith(module.__name__)
+    }
+    missing = public_defined - set(exported)
+    assert not missing, f"{module.__name__} defines public names missing from __all__: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.__name__ for m in MODULES])
+def test_exported_objects_are_documented_and_public(module: ModuleType) -> None:
+    assert module.__doc__, f"{module.__name__} has no module docstring"
+    for name in getattr(module, "__all__", ()):
+        obj = getattr(module, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            assert obj.__doc__, f"{module.__name__}.{name} has no docstring"
+            assert "._" not in obj.__module__, f"{module.__name__}.{name}.__module__ is private: {obj.__module__}"
+
+
+def test_import_agentkit_does_not_import_provider_sdks() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, agentkit, agentkit.conditions, agentkit.models, agentkit.tools, agentkit.usage, "
+        "agentkit.pricing, agentkit.deadlines, agentkit.migrate, agentkit.events, agentkit.exceptions\n"
+        "heavy = sorted(m for m in ('openai', 'anthropic', 'autogen_ext.models.openai', "
+        "'autogen_ext.models.anthropic', 'tiktoken', 'libcst', 'mcp') if m in sys.modules)\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"importing agentkit pulled in: {out}"
+
+
+def test_version_matches_metadata() -> None:
+    from importlib.metadata import version
+
+    assert agentkit.__version__ == version("agentkit")
