@@ -8,10 +8,23 @@ concurrent calls never see each other's values.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from collections.abc import Callable
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ("AnsweredBy", "answered_by", "reset_answered_by", "set_answered_by")
+if TYPE_CHECKING:
+    from .usage import CallRecord
+
+__all__ = (
+    "AnsweredBy",
+    "answered_by",
+    "attempt_sink",
+    "reset_answered_by",
+    "restore_attempt_sink",
+    "set_answered_by",
+    "set_attempt_sink",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +52,23 @@ def answered_by() -> AnsweredBy | None:
 def reset_answered_by() -> None:
     """Forget the recorded answer (call before delegating, so a stale value is never read)."""
     _ANSWERED_BY.set(None)
+
+
+# Failed attempts: a failover client reports each failed or cancelled attempt to the sink an outer metered
+# client installed for the duration of the call (so the ledger records them apart, never billed).
+_ATTEMPT_SINK: ContextVar[Callable[[CallRecord], None] | None] = ContextVar("agentkit_attempt_sink", default=None)
+
+
+def attempt_sink() -> Callable[[CallRecord], None] | None:
+    """The sink for failed attempts installed by an outer metered client, if any."""
+    return _ATTEMPT_SINK.get()
+
+
+def set_attempt_sink(sink: Callable[[CallRecord], None] | None) -> Token[Callable[[CallRecord], None] | None]:
+    """Install ``sink`` for this task; pass the returned token to :func:`restore_attempt_sink`."""
+    return _ATTEMPT_SINK.set(sink)
+
+
+def restore_attempt_sink(token: Token[Callable[[CallRecord], None] | None]) -> None:
+    """Undo :func:`set_attempt_sink`."""
+    _ATTEMPT_SINK.reset(token)
