@@ -84,7 +84,7 @@ class DemoEnv:
         assert self.provider is not None
         return self.provider.openai_client(model, **kwargs)
 
-    def anthropic_client(self, model: str = "claude-3-5-haiku-20241022", **kwargs: Any) -> ChatCompletionClient:
+    def anthropic_client(self, model: str = "claude-haiku-4-5", **kwargs: Any) -> ChatCompletionClient:
         """An ``AnthropicChatCompletionClient``: fake provider offline, the real API with ``--live``."""
         if self.live:
             from autogen_ext.models.anthropic import AnthropicChatCompletionClient

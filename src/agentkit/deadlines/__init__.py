@@ -1,5 +1,16 @@
-"""Run AutoGen teams and agents under deadlines that interrupt work in flight."""
+"""Run AutoGen teams and agents under deadlines that interrupt work in flight.
+
+:func:`run_with_deadline` / :func:`run_stream_with_deadline` cancel the model calls and tool executions in
+flight when a hard deadline passes and return a ``TaskResult`` with everything produced so far; a soft
+deadline sets a :class:`WrapUpTermination` so the team stops gracefully at the next turn boundary first.
+"""
 
 from __future__ import annotations
 
-__all__: tuple[str, ...] = ()
+from ._runner import run_stream_with_deadline, run_with_deadline
+from ._wrap_up import WrapUpTermination, WrapUpTerminationConfig
+
+__all__ = ("WrapUpTermination", "WrapUpTerminationConfig", "run_stream_with_deadline", "run_with_deadline")
+
+for _cls in (WrapUpTermination, WrapUpTerminationConfig):
+    _cls.__module__ = __name__

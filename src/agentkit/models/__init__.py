@@ -2,4 +2,45 @@
 
 from __future__ import annotations
 
-__all__: tuple[str, ...] = ()
+from ._breaker import CircuitBreaker, CircuitState
+from ._failover import (
+    FailoverChatCompletionClient,
+    FailoverChatCompletionClientConfig,
+    FailoverMember,
+    FailoverMemberConfig,
+)
+from ._metered import MeteredChatCompletionClient, MeteredChatCompletionClientConfig, estimate_prompt_tokens
+from ._policy import DEFAULT_ERROR_POLICY, ErrorClass, PolicyAction, classify_error, retry_after_seconds
+
+__all__ = (
+    "DEFAULT_ERROR_POLICY",
+    "CircuitBreaker",
+    "CircuitState",
+    "ErrorClass",
+    "FailoverChatCompletionClient",
+    "FailoverChatCompletionClientConfig",
+    "FailoverMember",
+    "FailoverMemberConfig",
+    "MeteredChatCompletionClient",
+    "MeteredChatCompletionClientConfig",
+    "PolicyAction",
+    "classify_error",
+    "estimate_prompt_tokens",
+    "retry_after_seconds",
+)
+
+for _cls in (
+    CircuitBreaker,
+    CircuitState,
+    ErrorClass,
+    FailoverChatCompletionClient,
+    FailoverChatCompletionClientConfig,
+    FailoverMember,
+    FailoverMemberConfig,
+    MeteredChatCompletionClient,
+    MeteredChatCompletionClientConfig,
+    PolicyAction,
+):
+    _cls.__module__ = __name__
+for _fn in (classify_error, estimate_prompt_tokens, retry_after_seconds):
+    _fn.__module__ = __name__

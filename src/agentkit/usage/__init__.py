@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ._ledger import UsageLedger
+from ._ledger import LedgerMark, UsageLedger
 from ._record import CallOutcome, CallRecord
+from ._snapshot import UNATTRIBUTED, UsageSnapshot
+from ._totals import UsageTotals
 
-__all__ = ("CallOutcome", "CallRecord", "UsageLedger")
+__all__ = ("UNATTRIBUTED", "CallOutcome", "CallRecord", "LedgerMark", "UsageLedger", "UsageSnapshot", "UsageTotals")
 
-for _name in ("CallRecord", "UsageLedger"):
-    globals()[_name].__module__ = __name__
+for _cls in (CallRecord, LedgerMark, UsageLedger, UsageSnapshot, UsageTotals):
+    _cls.__module__ = __name__

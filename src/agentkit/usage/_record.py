@@ -28,6 +28,7 @@ class CallRecord:
         prompt_tokens: Input tokens billed, including cached input tokens.
         completion_tokens: Output tokens billed, including reasoning tokens.
         cached_input_tokens: Part of ``prompt_tokens`` read from the provider's prompt cache.
+        cache_write_tokens: Part of ``prompt_tokens`` written to the provider's prompt cache (Anthropic).
         reasoning_tokens: Part of ``completion_tokens`` spent on reasoning, where reported.
         cost_usd: Cost in US dollars, or ``None`` when the model is unpriced.
         latency_s: Wall time of the call in seconds.
@@ -40,6 +41,7 @@ class CallRecord:
             ``"cancelled"``.
         error: Exception type name for failed attempts.
         started_at: When the call started (UTC).
+        run: The ledger run the call belongs to (stamped by :meth:`UsageLedger.record` when ``None``).
     """
 
     model: str
@@ -50,6 +52,7 @@ class CallRecord:
     completion_tokens: int = 0
     cached_input_tokens: int = 0
     reasoning_tokens: int = 0
+    cache_write_tokens: int = 0
     cost_usd: Decimal | None = None
     latency_s: float | None = None
     ttft_s: float | None = None
@@ -60,6 +63,7 @@ class CallRecord:
     outcome: CallOutcome = "ok"
     error: str | None = None
     started_at: datetime = field(default_factory=_utcnow)
+    run: str | None = None
 
     @property
     def total_tokens(self) -> int:

@@ -1,0 +1,163 @@
+"""Failover benchmark: what ``FailoverChatCompletionClient`` costs when all is well, and what it buys when not.
+
+All over loopback HTTP with the real ``OpenAIChatCompletionClient`` against ``agentkit.testing.FakeProvider``:
+
+1. happy-path overhead: median seconds per call of the failover client over the bare client it wraps (the
+   same client object, so the same connection pool), interleaved round by round, for ``create`` and
+   ``create_stream`` (goal: ratio <= 1.02);
+2. time to an answer with a dead primary — refused (nothing listens), HTTP 503, silent (never answers) —
+   on the first call (circuit closed, default retry policy) and once the circuit is open;
+3. p50/p99 latency on a slow-tailed primary (5 % of first tokens take 1 s) without and with hedging.
+
+Run from the repository root: ``python benchmarks/bench_failover_overhead.py [--quick] [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import socket
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from autogen_core.models import ChatCompletionClient, CreateResult, UserMessage
+
+from agentkit.models import FailoverChatCompletionClient, FailoverMember
+from agentkit.testing import FakeProvider, Fault, Reply
+
+MESSAGES = [UserMessage(content="Say hello in five words.", source="user")]
+
+
+async def _per_call(op: Callable[[], Awaitable[Any]], n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        await op()
+    return (time.perf_counter() - start) / n
+
+
+async def _stream(client: ChatCompletionClient) -> CreateResult:
+    result: CreateResult | None = None
+    async for item in client.create_stream(MESSAGES):
+        if isinstance(item, CreateResult):
+            result = item
+    assert result is not None
+    return result
+
+
+def _op(client: ChatCompletionClient, method: str) -> Callable[[], Awaitable[Any]]:
+    if method == "create":
+        return lambda: client.create(MESSAGES)
+    return lambda: _stream(client)
+
+
+async def bench_overhead(fp: FakeProvider, n: int, rounds: int) -> dict[str, float]:
+    bare = fp.openai_client("gpt-4o-mini")
+    failover = FailoverChatCompletionClient([bare, fp.openai_client("gpt-4o")])
+    results: dict[str, float] = {}
+    for method in ("create", "create_stream"):
+        contenders = {"bare": _op(bare, method), "failover": _op(failover, method)}
+        samples: dict[str, list[float]] = {name: [] for name in contenders}
+        for op in contenders.values():  # warm-up: connections, caches
+            await _per_call(op, max(n // 5, 5))
+        for index in range(rounds):
+            order = list(contenders.items()) if index % 2 == 0 else list(reversed(contenders.items()))
+            for name, op in order:
+                samples[name].append(await _per_call(op, n))
+        bare_s = statistics.median(samples["bare"])
+        failover_s = statistics.median(samples["failover"])
+        results[f"{method}.bare_ms"] = bare_s * 1000
+        results[f"{method}.failover_ms"] = failover_s * 1000
+        results[f"{method}.ratio"] = failover_s / bare_s
+    await failover.close()
+    return results
+
+
+def _dead_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def bench_dead_primary(fp: FakeProvider) -> dict[str, float]:
+    from autogen_ext.models.openai import OpenAIChatCompletionClient
+
+    results: dict[str, float] = {}
+    fp.always("dead-503", Fault.status(503))
+    fp.always("dead-silent", Fault.hang())
+    primaries: dict[str, Callable[[], ChatCompletionClient]] = {
+        "refused": lambda: OpenAIChatCompletionClient(
+            model="gpt-4o-mini", base_url=f"http://127.0.0.1:{_dead_port()}/v1", api_key="sk-bench", max_retries=0
+        ),
+        "503": lambda: fp.openai_client("dead-503"),
+        "silent": lambda: fp.openai_client("dead-silent"),
+    }
+    for kind, make in primaries.items():
+        client = FailoverChatCompletionClient(
+            [FailoverMember(make(), name="primary"), fp.openai_client("gpt-4o")],
+            attempt_timeout=1.0,  # a silent member is given up after one attempt of 1 s
+            failure_threshold=3,
+            cooldown=60,
+        )
+        timings = []
+        for _ in range(6):
+            start = time.perf_counter()
+            await client.create(MESSAGES)
+            timings.append(time.perf_counter() - start)
+        results[f"{kind}.first_call_ms"] = timings[0] * 1000
+        results[f"{kind}.circuit_open_ms"] = statistics.median(timings[-3:]) * 1000
+        results[f"{kind}.circuit_open"] = 1.0 if client.breaker("primary").state.value == "open" else 0.0
+        await client.close()
+    return results
+
+
+async def bench_hedging(fp: FakeProvider, calls: int) -> dict[str, float]:
+    rng = random.Random(42)
+    results: dict[str, float] = {}
+    for hedge in (None, 0.1):
+        model = f"tail-{hedge}"
+        steps = [
+            Reply.text("hello there", first_token_delay=1.0 if rng.random() < 0.05 else 0.005) for _ in range(calls)
+        ]
+        fp.script(model, *steps)
+        client = FailoverChatCompletionClient(
+            [fp.openai_client(model), fp.openai_client("gpt-4o")], hedge_after=hedge, attempt_timeout=5
+        )
+        timings = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            await _stream(client)
+            timings.append(time.perf_counter() - start)
+        await client.close()
+        timings.sort()
+        label = "hedged" if hedge else "plain"
+        results[f"{label}.p50_ms"] = timings[len(timings) // 2] * 1000
+        results[f"{label}.p99_ms"] = timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000
+    return results
+
+
+async def main(quick: bool, as_json: bool) -> dict[str, dict[str, float]]:
+    report: dict[str, dict[str, float]] = {}
+    async with FakeProvider() as fp:
+        report["happy_path"] = await bench_overhead(fp, n=20 if quick else 60, rounds=5 if quick else 11)
+        report["dead_primary"] = await bench_dead_primary(fp)
+        report["hedging"] = await bench_hedging(fp, calls=100 if quick else 300)
+    if as_json:
+        print(json.dumps(report, indent=2))
+    else:
+        for section, values in report.items():
+            print(f"\n{section}")
+            for key, value in values.items():
+                print(f"  {key:<28} {value:10.3f}")
+    return report
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer calls (a rough figure in ~20 s)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    asyncio.run(main(args.quick, args.json))

@@ -1,0 +1,162 @@
+"""Running the rules on one source text: ``gather_codemods`` and ``migrate_source``."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+from ...exceptions import MigrationError
+from ._assistant import AssistantAgentCodemod
+from ._base import ANALYSIS_KEY, STATS_KEY, TOP_LEVEL_AWAIT_KEY, AgentkitCodemod, Stats, analyze
+from ._code_executor import CodeExecutorCodemod
+from ._group_chat import GroupChatCodemod
+from ._human_input import HumanInputCodemod
+from ._imports import ImportsCodemod
+from ._initiate_chat import InitiateChatCodemod
+from ._model_client import ModelClientCodemod
+from ._rules import Rule
+from ._stop_settings import StopSettingsCodemod
+from ._tools import ToolsCodemod
+from ._unsupported import UnsupportedCodemod
+
+__all__ = ("MigrationResult", "gather_codemods", "migrate_source", "parse_rules")
+
+
+def gather_codemods(
+    disabled: Iterable[Rule | str] | None = None, *, only: Iterable[Rule | str] | None = None
+) -> list[type[AgentkitCodemod]]:
+    """The rule classes to run, in their fixed order.
+
+    Args:
+        disabled: Rules to leave out.
+        only: If given, run just these rules (still in the fixed order).
+
+    Returns:
+        The codemod classes, in the order they must run.
+    """
+    selected = set(parse_rules(only)) if only is not None else set(Rule)
+    selected -= set(parse_rules(disabled or ()))
+    order: list[type[AgentkitCodemod]] = [
+        # Markers first: they read v0.2 names before any rule rewrites them.
+        UnsupportedCodemod,  # AK010
+        # Team rules before agent rules: they read the agents' v0.2 stop settings (via the analysis) and record
+        # which agents they took them from; the agent rules then drop those settings without a TODO.
+        GroupChatCodemod,  # AK007 - before AK008, which runs the team it builds
+        InitiateChatCodemod,  # AK008
+        # Tools before the agent rules: it edits the v0.2 AssistantAgent calls (tools=) and may move them.
+        ToolsCodemod,  # AK006
+        # Agent rules. AK004 before AK005: both rebuild UserProxyAgent calls, for code and for humans.
+        CodeExecutorCodemod,  # AK004
+        HumanInputCodemod,  # AK005
+        StopSettingsCodemod,  # AK009
+        # llm_config -> model_client before AK003, which checks that the assistant got a model client.
+        ModelClientCodemod,  # AK002
+        AssistantAgentCodemod,  # AK003
+        # Imports last: only the v0.2 names still used after every other rule are renamed or marked.
+        ImportsCodemod,  # AK001
+    ]
+    return [codemod for codemod in order if codemod.RULE in selected]
+
+
+def parse_rules(values: Iterable[Rule | str] | None) -> list[Rule]:
+    """Rules from codes (``"AK001"``, case-insensitive); raises ``ValueError`` naming an unknown code."""
+    rules: list[Rule] = []
+    for value in values or ():
+        if isinstance(value, Rule):
+            rules.append(value)
+            continue
+        try:
+            rules.append(Rule(value.strip().upper()))
+        except ValueError:
+            known = ", ".join(rule.value for rule in Rule)
+            raise ValueError(f"unknown rule {value!r}; known rules: {known}") from None
+    return rules
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    """The outcome of migrating one source text.
+
+    Attributes:
+        original: The input source.
+        code: The migrated source (equal to ``original`` when nothing applied).
+        applied: Rewrites per rule.
+        todos: ``# TODO[agentkit AKxxx]`` markers per rule (inserted now, or already present and still due).
+    """
+
+    original: str
+    code: str
+    applied: Mapping[Rule, int] = field(default_factory=lambda: MappingProxyType({}))
+    todos: Mapping[Rule, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def changed(self) -> bool:
+        """Whether the migration changed the source."""
+        return self.code != self.original
+
+    def diff(self, path: str = "source.py") -> str:
+        """A unified diff from the original to the migrated source."""
+        return "".join(
+            difflib.unified_diff(
+                self.original.splitlines(keepends=True),
+                self.code.splitlines(keepends=True),
+                fromfile=f"a/{path.lstrip('/')}",
+                tofile=f"b/{path.lstrip('/')}",
+            )
+        )
+
+
+def migrate_source(
+    code: str,
+    *,
+    only: Iterable[Rule | str] | None = None,
+    disable: Iterable[Rule | str] | None = None,
+    filename: str = "<string>",
+    top_level_await: bool = False,
+) -> MigrationResult:
+    """Migrate pyautogen v0.2 source code toward the AutoGen v0.4 API.
+
+    Args:
+        code: Python source.
+        only: Run only these rules (codes or :class:`Rule` members).
+        disable: Do not run these rules.
+        filename: Name used in error messages.
+        top_level_await: Emit ``await ...`` instead of ``asyncio.run(...)`` at top level (notebooks).
+
+    Returns:
+        The migrated code with counts per rule.
+
+    Raises:
+        MigrationError: The source does not parse (the message gives file, line and column).
+        ValueError: An unknown rule code.
+    """
+    codemods = gather_codemods(disable, only=only)
+    if "autogen" not in code or not codemods:
+        return MigrationResult(original=code, code=code)
+    try:
+        tree = cst.parse_module(code)
+    except cst.ParserSyntaxError as error:
+        raise MigrationError(
+            f"{filename}:{error.raw_line}: cannot parse: {error.message}"
+        ) from None
+    stats = Stats()
+    context = CodemodContext(filename=filename)
+    context.scratch[ANALYSIS_KEY] = analyze(tree, frozenset(codemod.RULE for codemod in codemods))
+    context.scratch[STATS_KEY] = stats
+    context.scratch[TOP_LEVEL_AWAIT_KEY] = top_level_await
+    for codemod in codemods:
+        tree = codemod(context).transform_module(tree)
+        context.scratch.pop(AddImportsVisitor.CONTEXT_KEY, None)
+        context.scratch.pop(RemoveImportsVisitor.CONTEXT_KEY, None)
+    return MigrationResult(
+        original=code,
+        code=tree.code,
+        applied=MappingProxyType(dict(sorted(stats.applied.items()))),
+        todos=MappingProxyType(dict(sorted(stats.todos.items()))),
+    )

@@ -1,0 +1,256 @@
+"""AK006: v0.2 tool registration -> ``tools=[...]`` on the v0.4 ``AssistantAgent``.
+
+v0.2 split a tool between a caller (the LLM agent that proposes the call) and an executor (the agent that
+runs it). A v0.4 ``AssistantAgent`` does both. Handled, for top-level functions and agents:
+
+* ``register_function(f, caller=assistant, executor=proxy, name=..., description=...)`` -> the statement is
+  removed and ``f`` (or ``FunctionTool(f, description=..., name=...)``) is added to ``assistant``'s ``tools``;
+* ``@assistant.register_for_llm(name=..., description=...)`` and ``@proxy.register_for_execution()`` on a
+  function -> the decorators are removed and the function is added the same way.
+
+``reflect_on_tool_use=True`` is set, because in v0.2 the tool result went back to the model, which then
+answered. When the agent was built before its tools were defined, its assignment moves below the last of them
+- only if nothing reads the agent in between.
+
+TODO: ``function_map=`` and ``agent.register_function(function_map=...)``, registrations inside functions or
+classes, tools of agents that do not convert, and agents read between their construction and their tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import libcst as cst
+import libcst.matchers as m
+
+from ._base import AgentkitCodemod, _attach, bind_args, code_of, kwarg, literal_str, set_args
+from ._rules import Rule
+
+__all__ = ("ToolsCodemod",)
+
+FUNCTION_MAP_TODO = (
+    "function_map: register each function as a tool instead - AssistantAgent(tools=[...]) runs them in v0.4"
+)
+
+
+@dataclass
+class _Plan:
+    tools: list[str] = field(default_factory=list)
+    last_index: int = -1
+    registrations: set[int] = field(default_factory=set)
+    executors: set[str] = field(default_factory=set)
+
+
+class ToolsCodemod(AgentkitCodemod):
+    """AK006 - see the module docstring."""
+
+    RULE: ClassVar[Rule] = Rule.AK006
+    DESCRIPTION: str = Rule.AK006.description
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        has_map = any(a.keyword is not None and a.keyword.value == "function_map" for a in node.args)
+        method = isinstance(func, cst.Attribute) and func.attr.value == "register_function"
+        if has_map and (method or self.v02(func) is not None):
+            self.todo(FUNCTION_MAP_TODO)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = list(updated_node.body)
+        plans: dict[str, _Plan] = {}
+        agent_index: dict[str, int] = {}
+        strip: dict[int, set[int]] = {}  # statement index -> ids of decorators to remove
+        todos: dict[int, list[str]] = {}
+        for index, statement in enumerate(body):
+            var = _assigned_call_target(statement)
+            if var is not None and var in self.analysis.agents and var not in self.analysis.ambiguous:
+                agent_index[var] = index
+            if isinstance(statement, cst.FunctionDef):
+                self._decorated(index, statement, plans, strip, todos)
+            elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+                small = statement.body[0]
+                if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+                    call = small.value
+                    if self._is_v02_register_function(original_node, index, call):
+                        problem = self._registration(index, call, plans)
+                        if problem:
+                            todos.setdefault(index, []).append(problem)
+        moves: dict[int, int] = {}
+        rewritten: dict[int, cst.BaseStatement] = {}
+        for var, plan in plans.items():
+            info = self.analysis.agents.get(var)
+            if var not in agent_index or info is None or info.cls != "AssistantAgent":
+                for index in sorted(plan.registrations):
+                    todos.setdefault(index, []).append(
+                        f"`{var}` is not a v0.2 AssistantAgent assigned once at top level: pass tools=[...] by hand"
+                    )
+                plan.registrations.clear()
+                continue
+            start = agent_index[var]
+            if start < plan.last_index:
+                between = [i for i in range(start + 1, plan.last_index + 1) if i not in plan.registrations]
+                if any(_reads(body[i], var, strip.get(i, set())) for i in between):
+                    for index in sorted(plan.registrations):
+                        todos.setdefault(index, []).append(
+                            f"`{var}` is used before its tools are defined: pass tools=[...] to its constructor by hand"
+                        )
+                    plan.registrations.clear()
+                    continue
+                moves[start] = plan.last_index
+            rewritten[start] = self._with_tools(body[start], plan)
+        # Build the new body: strip decorators, drop registrations, apply tool lists and moves.
+        removed = {index for plan in plans.values() for index in plan.registrations}
+        decorated_ok = {index for plan in plans.values() for index in plan.registrations}
+        new_body: list[cst.BaseStatement] = []
+        pending_after: dict[int, list[cst.BaseStatement]] = {}
+        for start, after in moves.items():
+            moved = rewritten[start]
+            assert isinstance(moved, cst.SimpleStatementLine)
+            if isinstance(body[after], cst.FunctionDef):
+                blank = [cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]
+            else:  # the registration it replaces
+                blank = [line for line in body[after].leading_lines if line.comment is None]
+            lines = [line for line in moved.leading_lines if line.comment is not None]
+            pending_after.setdefault(after, []).append(moved.with_changes(leading_lines=[*blank, *lines]))
+        for index, statement in enumerate(body):
+            if index in strip and index in decorated_ok and isinstance(statement, cst.FunctionDef):
+                statement = statement.with_changes(
+                    decorators=[d for d in statement.decorators if id(d) not in strip[index]]
+                )
+            if index in todos:
+                statement = _attach(statement, [f"# TODO[agentkit {self.RULE.value}]: {t}" for t in todos[index]])
+                self.stats.todos[self.RULE] += len(todos[index])
+            if index in moves:
+                pass  # emitted after its last tool
+            elif index in rewritten:
+                new_body.append(rewritten[index])
+            elif index in removed and not isinstance(statement, cst.FunctionDef):
+                pass
+            else:
+                new_body.append(statement)
+            new_body.extend(pending_after.get(index, []))
+        if rewritten:
+            self.remove_v02_import("register_function")
+            if any("FunctionTool(" in tool for plan in plans.values() for tool in plan.tools):
+                self.add_import("autogen_core.tools", "FunctionTool")
+        return updated_node.with_changes(body=new_body)
+
+    def _is_v02_register_function(self, module: cst.Module, index: int, call: cst.Call) -> bool:
+        func = call.func
+        return isinstance(func, cst.Name) and func.value in self._v02_register_names(module)
+
+    def _v02_register_names(self, module: cst.Module) -> set[str]:
+        names = getattr(self, "_register_names", None)
+        if names is None:
+            names = set()
+            for node in m.findall(module, m.ImportFrom()):
+                assert isinstance(node, cst.ImportFrom)
+                module_name = code_of(node.module) if node.module is not None else ""
+                if module_name in ("autogen", "autogen.agentchat") and not isinstance(node.names, cst.ImportStar):
+                    for alias in node.names:
+                        if code_of(alias.name) == "register_function":
+                            names.add(code_of(alias.asname.name) if alias.asname else "register_function")
+            self._register_names = names
+        return names
+
+    def _registration(self, index: int, call: cst.Call, plans: dict[str, _Plan]) -> str | None:
+        args = bind_args(call, ("f",))
+        if args is None or "f" not in args or "caller" not in args:
+            return "register_function(...): pass the function to the caller's AssistantAgent(tools=[...]) by hand"
+        caller = args["caller"].value
+        if not isinstance(caller, cst.Name):
+            return "register_function(caller=...) is not a variable: pass tools=[...] by hand"
+        plan = plans.setdefault(caller.value, _Plan())
+        plan.tools.append(_tool_code(args["f"].value, args.get("name"), args.get("description")))
+        plan.last_index = max(plan.last_index, index)
+        plan.registrations.add(index)
+        return None
+
+    def _decorated(
+        self,
+        index: int,
+        function: cst.FunctionDef,
+        plans: dict[str, _Plan],
+        strip: dict[int, set[int]],
+        todos: dict[int, list[str]],
+    ) -> None:
+        llm: tuple[str, cst.Call] | None = None
+        execution: list[cst.Decorator] = []
+        for decorator in function.decorators:
+            target = decorator.decorator
+            if not (isinstance(target, cst.Call) and isinstance(target.func, cst.Attribute)):
+                continue
+            owner = target.func.value
+            attr = target.func.attr.value
+            if not isinstance(owner, cst.Name) or owner.value not in self.analysis.agents:
+                continue
+            if attr == "register_for_llm":
+                llm = (owner.value, target)
+                strip.setdefault(index, set()).add(id(decorator))
+            elif attr == "register_for_execution":
+                execution.append(decorator)
+                strip.setdefault(index, set()).add(id(decorator))
+        if llm is None:
+            if execution:
+                todos.setdefault(index, []).append(
+                    "register_for_execution without register_for_llm: add the function to the calling "
+                    "AssistantAgent(tools=[...])"
+                )
+                strip.pop(index, None)
+            return
+        var, call = llm
+        args = {a.keyword.value: a for a in call.args if a.keyword is not None}
+        plan = plans.setdefault(var, _Plan())
+        plan.tools.append(_tool_code(function.name, args.get("name"), args.get("description")))
+        plan.last_index = max(plan.last_index, index)
+        plan.registrations.add(index)
+
+    def _with_tools(self, statement: cst.BaseStatement, plan: _Plan) -> cst.BaseStatement:
+        assert isinstance(statement, cst.SimpleStatementLine)
+        assign = statement.body[0]
+        assert isinstance(assign, cst.Assign)
+        assert isinstance(assign.value, cst.Call)
+        call = assign.value
+        tools = cst.parse_expression(f"[{', '.join(plan.tools)}]")
+        keywords = {a.keyword.value for a in call.args if a.keyword is not None}
+        new_args = list(call.args)
+        if "tools" not in keywords:
+            new_args.append(kwarg("tools", tools))
+        if "reflect_on_tool_use" not in keywords:
+            new_args.append(kwarg("reflect_on_tool_use", cst.Name("True")))
+        self.applied()
+        comment = (
+            f"# NOTE[agentkit {self.RULE.value}]: v0.4 AssistantAgent runs its own tools (v0.2 sent them to an "
+            "executor agent); reflect_on_tool_use=True lets the model answer from the results as in v0.2"
+        )
+        new_statement = statement.with_changes(body=[assign.with_changes(value=set_args(call, new_args))])
+        attached: cst.BaseStatement = _attach(new_statement, [comment])
+        return attached
+
+
+def _tool_code(function: cst.BaseExpression, name: cst.Arg | None, description: cst.Arg | None) -> str:
+    extras = []
+    if description is not None:
+        extras.append(f"description={code_of(description.value)}")
+    if name is not None and literal_str(name.value) != code_of(function):
+        extras.append(f"name={code_of(name.value)}")
+    if not extras:
+        return code_of(function)
+    if description is None:
+        extras.insert(0, f'description={code_of(function)}.__doc__ or ""')
+    return f"FunctionTool({code_of(function)}, {', '.join(extras)})"
+
+
+def _assigned_call_target(statement: cst.BaseStatement) -> str | None:
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+            return small.targets[0].target.value
+    return None
+
+
+def _reads(statement: cst.BaseStatement, var: str, skip_decorators: set[int]) -> bool:
+    if isinstance(statement, cst.FunctionDef):
+        decorators = [d for d in statement.decorators if id(d) not in skip_decorators]
+        statement = statement.with_changes(decorators=decorators)
+    return bool(m.findall(statement, m.Name(var)))

@@ -1,0 +1,87 @@
+"""AK010: v0.2 features with no safe rewrite get a ``# TODO[agentkit AK010]`` and stay as they are.
+
+Handled (marked): nested chats (``register_nested_chats``), custom reply functions (``register_reply``),
+hooks (``register_hook``), sequential chats (``initiate_chats``), ``generate_reply``, custom model clients
+(``register_model_client``), ``ConversableAgent``, ``OpenAIWrapper``, ``Cache``, teachability and the other
+``autogen.agentchat.contrib`` agents, ``filter_func``. The markers name the v0.4 construct to use instead.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import libcst as cst
+
+from ._base import AgentkitCodemod, literal_str
+from ._rules import Rule
+
+__all__ = ("UnsupportedCodemod",)
+
+#: agent methods -> the manual step.
+METHODS: dict[str, str] = {
+    "register_nested_chats": "nested chats have no v0.4 equivalent - run the inner team from a tool, or wrap it "
+    "in SocietyOfMindAgent",
+    "register_reply": "custom reply functions have no v0.4 equivalent - subclass BaseChatAgent and implement "
+    "on_messages()",
+    "register_hook": "hooks have no v0.4 equivalent - subclass the agent, or use model_context= / memory=",
+    "initiate_chats": "sequential chats: run one team per chat in order and pass each result into the next task",
+    "a_initiate_chats": "sequential chats: run one team per chat in order and pass each result into the next task",
+    "generate_reply": "use `await agent.on_messages([...], CancellationToken())` (v0.4 agents are async)",
+    "register_model_client": "custom model clients: implement autogen_core.models.ChatCompletionClient and pass "
+    "model_client=",
+    "update_system_message": "v0.4 agents take system_message= at construction; build a new agent instead",
+}
+
+#: v0.2 classes / functions (short or ``contrib`` dotted name) -> the manual step.
+NAMES: dict[str, str] = {
+    "ConversableAgent": "ConversableAgent has no v0.4 equivalent - use AssistantAgent (model), CodeExecutorAgent "
+    "(code) or UserProxyAgent (human), or subclass BaseChatAgent",
+    "OpenAIWrapper": "use a ChatCompletionClient: agentkit.migrate.translate_config(config).client",
+    "Cache": "use autogen_ext.models.cache.ChatCompletionCache around the model client",
+    "agentchat.contrib.capabilities.teachability.Teachability": "teachability has no v0.4 equivalent - give the "
+    "AssistantAgent memory=[...] (autogen_core.memory / autogen_ext.memory)",
+    "agentchat.contrib.gpt_assistant_agent.GPTAssistantAgent": "use autogen_ext.agents.openai.OpenAIAssistantAgent",
+    "agentchat.contrib.web_surfer.WebSurferAgent": "use autogen_ext.agents.web_surfer.MultimodalWebSurfer",
+    "agentchat.contrib.society_of_mind_agent.SocietyOfMindAgent": "use autogen_agentchat.agents.SocietyOfMindAgent "
+    "(it wraps a v0.4 team)",
+    "agentchat.contrib.multimodal_conversable_agent.MultimodalConversableAgent": "use AssistantAgent with a "
+    "vision-capable model client and MultiModalMessage",
+}
+CONTRIB = "the contrib agent `{name}` has no drop-in v0.4 equivalent - see autogen_ext.agents / autogen_ext.memory"
+FILTER_FUNC = "filter_func (reply filtering) has no v0.4 equivalent - validate the model's reply in your own code"
+
+
+class UnsupportedCodemod(AgentkitCodemod):
+    """AK010 - see the module docstring."""
+
+    RULE: ClassVar[Rule] = Rule.AK010
+    DESCRIPTION: str = Rule.AK010.description
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in METHODS and self._agentish(func.value):
+            self.todo(f"`{func.attr.value}`: {METHODS[func.attr.value]}")
+        full = self.v02_full(func)
+        if full is not None:
+            message = NAMES.get(full) or NAMES.get(full.rpartition(".")[2] if ".contrib." not in f".{full}" else "")
+            if message is not None:
+                self.todo(message)
+            elif ".contrib." in f".{full}.":
+                self.todo(CONTRIB.format(name=full.rpartition(".")[2]))
+        if any(arg.keyword is not None and arg.keyword.value == "filter_func" for arg in node.args):
+            self.todo(FILTER_FUNC)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            name = self.v02(base.value)
+            if name is not None:
+                self.todo(f"subclassing v0.2 `{name}`: subclass autogen_agentchat.agents.BaseChatAgent instead")
+
+    def visit_DictElement(self, node: cst.DictElement) -> None:
+        if literal_str(node.key) == "filter_func":
+            self.todo(FILTER_FUNC)
+
+    def _agentish(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value in self.analysis.agents or self.v02(node) is not None or bool(self.analysis.agents)
+        return False

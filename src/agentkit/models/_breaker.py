@@ -1,0 +1,112 @@
+"""A per-member circuit breaker: stop sending traffic to a member that keeps failing, then probe it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .._clock import Clock
+from ..events import CircuitStateEvent, emit
+
+__all__ = ("CircuitBreaker", "CircuitState")
+
+
+class CircuitState(str, Enum):
+    """The state of a member's circuit breaker."""
+
+    CLOSED = "closed"
+    """Healthy: calls go through."""
+    OPEN = "open"
+    """Failing: the member is skipped until its cooldown ends."""
+    HALF_OPEN = "half_open"
+    """Cooldown over: one probe call may go through; success closes, failure opens again."""
+
+
+class CircuitBreaker:
+    """Counts consecutive failures of one member and opens after ``failure_threshold`` of them.
+
+    While open the member is skipped; after ``cooldown_s`` one probe call is let through (half-open).
+    A success closes the breaker, a failure opens it for another cooldown. Every transition emits a
+    :class:`~agentkit.events.CircuitStateEvent`.
+
+    Args:
+        member: Name of the member (for events).
+        failure_threshold: Consecutive failures that open the breaker; ``0`` disables it.
+        cooldown_s: Seconds the breaker stays open before a probe is allowed.
+        clock: Where time is read.
+    """
+
+    __slots__ = ("_clock", "_failures", "_open_until", "_probing", "cooldown_s", "failure_threshold", "member")
+
+    def __init__(self, member: str, *, failure_threshold: int, cooldown_s: float, clock: Clock) -> None:
+        self.member = member
+        self.failure_threshold = failure_threshold
+        self.cooldown_s = cooldown_s
+        self._clock = clock
+        self._failures = 0
+        self._open_until: float | None = None
+        self._probing = False
+
+    @property
+    def state(self) -> CircuitState:
+        """The current state (``OPEN`` turns into ``HALF_OPEN`` once the cooldown has passed)."""
+        if self._open_until is None:
+            return CircuitState.CLOSED
+        if self._clock.monotonic() >= self._open_until:
+            return CircuitState.HALF_OPEN
+        return CircuitState.OPEN
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failures since the last success."""
+        return self._failures
+
+    @property
+    def open_until(self) -> float | None:
+        """Monotonic time at which the cooldown ends, or ``None`` when closed."""
+        return self._open_until
+
+    def allows(self) -> bool:
+        """Whether a call may go to this member now (closed, or half-open with no probe in flight)."""
+        if self._open_until is None:
+            return True
+        return self._clock.monotonic() >= self._open_until and not self._probing
+
+    def begin(self) -> None:
+        """Mark the start of a call; when half-open this call is the probe."""
+        if self._open_until is not None and not self._probing:
+            self._probing = True
+            emit(CircuitStateEvent(member=self.member, state=CircuitState.HALF_OPEN.value, until_s=None))
+
+    def record_success(self) -> None:
+        """A call succeeded: close the breaker."""
+        self._failures = 0
+        if self._open_until is not None:
+            self._open_until = None
+            self._probing = False
+            emit(CircuitStateEvent(member=self.member, state=CircuitState.CLOSED.value, until_s=None))
+
+    def record_failure(self) -> None:
+        """A call failed in a way that says something about the member's health."""
+        self._failures += 1
+        if self.failure_threshold <= 0:
+            return
+        if self._probing or self._failures >= self.failure_threshold:
+            self._probing = False
+            self._open_until = self._clock.monotonic() + self.cooldown_s
+            emit(CircuitStateEvent(member=self.member, state=CircuitState.OPEN.value, until_s=self.cooldown_s))
+
+    def release(self) -> None:
+        """A call ended without saying anything about health (cancelled, our own bad request)."""
+        self._probing = False
+
+    def reset(self) -> None:
+        """Close the breaker and forget failures."""
+        was_open = self._open_until is not None
+        self._failures = 0
+        self._open_until = None
+        self._probing = False
+        if was_open:
+            emit(CircuitStateEvent(member=self.member, state=CircuitState.CLOSED.value, until_s=None))
+
+    def __repr__(self) -> str:
+        return f"CircuitBreaker(member={self.member!r}, state={self.state.value}, failures={self._failures})"

@@ -1,0 +1,689 @@
+"""``MeteredChatCompletionClient``: record every model call in a usage ledger, and refuse calls over budget."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from autogen_core import CancellationToken, Component, ComponentModel, FunctionCall, MessageHandlerContext
+from autogen_core.models import (
+    ChatCompletionClient,
+    CreateResult,
+    LLMMessage,
+    ModelCapabilities,
+    ModelInfo,
+    RequestUsage,
+)
+from autogen_core.tools import Tool, ToolSchema
+from pydantic import BaseModel
+from typing_extensions import Self
+
+from .. import _callinfo
+from .._clock import SYSTEM_CLOCK, Clock
+from ..events import AdmissionRefusedEvent, emit
+from ..exceptions import BudgetExceededError, ConfigurationError
+from ..pricing import PriceTable, PriceTableConfig
+from ..usage import CallRecord, UsageLedger
+from . import _metered_capture as capture
+
+if TYPE_CHECKING:
+    from ..conditions._budget import BudgetReservation, BudgetTermination
+
+__all__ = ("MeteredChatCompletionClient", "MeteredChatCompletionClientConfig", "estimate_prompt_tokens")
+
+RefusalMode = Literal["raise", "stop"]
+
+
+def _text_of(message: LLMMessage) -> str:
+    content: Any = getattr(message, "content", "")
+    if isinstance(content, str):
+        return content
+    parts: list[str] = []
+    for item in content:
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, FunctionCall):
+            parts.append(item.name + item.arguments)
+        else:
+            text = getattr(item, "content", None)
+            parts.append(text if isinstance(text, str) else "x" * 3000)  # an image: ~1000 tokens
+    return "".join(parts)
+
+
+def estimate_prompt_tokens(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> int:
+    """An offline, deliberately generous prompt-token estimate (no tokenizer download).
+
+    One token per started 3 UTF-8 bytes of every message and tool schema, plus 4 tokens per message — above
+    what OpenAI's and Anthropic's tokenizers count for ordinary text, so admission control errs on the safe
+    side.
+    """
+    size = 0
+    for message in messages:
+        size += len(_text_of(message).encode("utf-8"))
+    for tool in tools:
+        schema: Any = tool.schema if isinstance(tool, Tool) else tool
+        size += len(json.dumps(schema, default=str).encode("utf-8"))
+    return -(-size // 3) + 4 * len(messages)
+
+
+def _estimate_text_tokens(text: str) -> int:
+    return -(-len(text.encode("utf-8")) // 4)
+
+
+def _current_agent() -> str | None:
+    try:
+        agent_id = MessageHandlerContext.agent_id()
+    except RuntimeError:
+        return None
+    agent_type, key = agent_id.type, agent_id.key
+    suffix = "_" + key
+    return agent_type[: -len(suffix)] if key and agent_type.endswith(suffix) else agent_type
+
+
+def _inner_model_name(client: ChatCompletionClient) -> str | None:
+    for attribute in ("_create_args", "_raw_config"):
+        values = getattr(client, attribute, None)
+        if isinstance(values, Mapping) and isinstance(values.get("model"), str):
+            return str(values["model"])
+    for attribute in ("model", "_model"):
+        model = getattr(client, attribute, None)
+        if isinstance(model, str):
+            return model
+    return None
+
+
+def _inner_max_tokens(client: ChatCompletionClient) -> int | None:
+    values = getattr(client, "_create_args", None)
+    if isinstance(values, Mapping):
+        for key in ("max_tokens", "max_completion_tokens"):
+            value = values.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+    return None
+
+
+def _provider_of(client: ChatCompletionClient) -> str | None:
+    names = {cls.__name__ for cls in type(client).__mro__}
+    if "BaseOpenAIChatCompletionClient" in names:
+        return "openai"
+    if "BaseAnthropicChatCompletionClient" in names:
+        return "anthropic"
+    return None
+
+
+def _leaf_clients(client: Any, depth: int = 0) -> list[ChatCompletionClient]:
+    """The clients that actually talk to a model, looking through wrappers (cache, failover members)."""
+    if depth > 4:
+        return []
+    found: list[ChatCompletionClient] = []
+    for attribute in ("client", "_client", "inner", "_inner", "members", "_members", "clients", "_clients"):
+        value = getattr(client, attribute, None)
+        children = value if isinstance(value, (list, tuple)) else [value]
+        for child in children:
+            member_client = getattr(child, "client", child)
+            if isinstance(member_client, ChatCompletionClient):
+                found.extend(_leaf_clients(member_client, depth + 1))
+    return found or [client]
+
+
+def _contains_openai(client: Any, depth: int = 0) -> bool:
+    if depth > 4:
+        return False
+    if _provider_of(client) == "openai":
+        return True
+    for attribute in ("client", "_client", "inner", "_inner", "members", "_members", "clients", "_clients"):
+        value = getattr(client, attribute, None)
+        children = value if isinstance(value, (list, tuple)) else [value]
+        for child in children:
+            member_client = getattr(child, "client", child)
+            if isinstance(member_client, ChatCompletionClient) and _contains_openai(member_client, depth + 1):
+                return True
+    return False
+
+
+class MeteredChatCompletionClientConfig(BaseModel):
+    """Serialisable configuration of :class:`MeteredChatCompletionClient`.
+
+    The ledger, budget, clock and prompt estimator are not serialised: pass them again after loading
+    (a loaded client records into a fresh ledger of its own).
+    """
+
+    inner: ComponentModel
+    agent: str | None = None
+    model: str | None = None
+    prices: PriceTableConfig | None = None
+    request_stream_usage: bool | None = None
+    capture_usage_details: bool = True
+    default_max_output_tokens: int = 4096
+    on_refusal: RefusalMode = "raise"
+
+
+class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCompletionClientConfig]):
+    """Wrap any ``ChatCompletionClient`` and record every call in a :class:`~agentkit.usage.UsageLedger`.
+
+    Each successful call becomes a :class:`~agentkit.usage.CallRecord`: the agent, the model that answered,
+    prompt / completion / cached-input / cache-write / reasoning tokens, cost in USD, latency, time to first
+    chunk (streams) and the number of tool calls requested. Streams are recorded when they finish.
+
+    **What it reads.** Token counts come from ``CreateResult.usage``. The model recorded is the one that
+    answered (from a failover client, or the provider response); if the price table does not know that name
+    (e.g. a new dated snapshot), the call is priced as the requested model. For non-streamed OpenAI and Anthropic
+    calls, cached-input, cache-write and reasoning tokens and the served model name come from the provider
+    response AutoGen logs (``capture_usage_details``; see ``agentkit.models._metered_capture``). OpenAI
+    streams report no usage unless asked: with ``request_stream_usage`` (default: automatically when an
+    OpenAI client is inside) the client adds ``stream_options={"include_usage": True}`` to
+    ``extra_create_args`` unless you set ``stream_options`` yourself. A result without usage (0/0 tokens
+    for a non-empty answer) is estimated offline and recorded with ``estimated=True``.
+
+    **Cache hits.** Put the metered client *outside* ``ChatCompletionCache``: a hit (``cached=True``) is
+    recorded as a cache hit and never billed (tokens stay visible in the record, cost is 0).
+
+    **Agent attribution.** ``agent="coder"`` attributes every call to that agent. Without it, the client
+    reads AutoGen's ``MessageHandlerContext``: inside a team the agent type is ``"{agent name}_{team id}"``
+    and the client records the agent name — so one metered client shared by every agent of a team still
+    gives per-agent totals, and a ``SelectorGroupChat``'s speaker-selection calls are attributed to
+    ``"SelectorGroupChatManager"``. Outside a runtime (``agent.run()`` alone) the agent is ``None``.
+
+    **Failover.** While delegating it installs ``agentkit._callinfo``'s attempt sink, so a failover client
+    inside reports each failed attempt (recorded with ``outcome="error"``, never billed), and it reads
+    ``answered_by()`` afterwards to record the member and model that actually answered.
+
+    **Admission control.** With ``budget=`` (a :class:`~agentkit.conditions.BudgetTermination` counting from
+    the same ledger) every call is first checked against the budget — requests and cost by the call's worst
+    case: the prompt estimate (:func:`estimate_prompt_tokens`, or ``prompt_estimator``) plus the output cap
+    (``max_tokens`` from ``extra_create_args``, else the inner client's configured ``max_tokens``, else
+    ``default_max_output_tokens``) at the model's prices; concurrent calls reserve their worst case until
+    they are recorded. A refused call spends nothing; it is recorded with ``outcome="refused"``, an
+    :class:`~agentkit.events.AdmissionRefusedEvent` is emitted, and then:
+
+    - ``on_refusal="raise"`` (default): :class:`~agentkit.exceptions.BudgetExceededError` is raised. Alone,
+      ``agent.run()`` raises it; inside a team AutoGen turns it into ``RuntimeError("BudgetExceededError:
+      ...")`` — use :func:`agentkit.conditions.run_with_budget` to get a ``TaskResult`` instead.
+    - ``on_refusal="stop"``: the call returns a ``CreateResult`` whose content is ``"[budget] <reason>"``
+      (no usage, not billed); the agent ends its turn with it and the budget condition stops the team at
+      that turn boundary with ``stop_reason`` ``"Budget reached: admission control refused a model call:
+      ..."``.
+
+    Args:
+        inner: The client to wrap.
+        ledger: Where to record (default: the budget's ledger, else a new ledger, see :attr:`ledger`).
+        agent: Attribute every call to this agent (default: from AutoGen's runtime context).
+        model: The model name for pricing when the inner client's cannot be read (default: read from it).
+        prices: Price table (default: genai-prices' bundled data; unknown models warn once).
+        budget: Budget for admission control (not serialised).
+        request_stream_usage: Ask OpenAI streams for their usage chunk (``None`` = when OpenAI is inside).
+        capture_usage_details: Read cached/reasoning tokens and the served model from AutoGen's
+            ``LLMCallEvent``.
+        default_max_output_tokens: Output cap assumed for the worst case when the request sets none.
+        on_refusal: ``"raise"`` or ``"stop"``.
+        prompt_estimator: ``(messages, tools) -> tokens`` for the worst case (not serialised).
+        clock: Clock for latencies (not serialised).
+    """
+
+    component_type = "model"
+    component_config_schema = MeteredChatCompletionClientConfig
+    component_provider_override = "agentkit.models.MeteredChatCompletionClient"
+
+    def __init__(
+        self,
+        inner: ChatCompletionClient,
+        *,
+        ledger: UsageLedger | None = None,
+        agent: str | None = None,
+        model: str | None = None,
+        prices: PriceTable | None = None,
+        budget: BudgetTermination | None = None,
+        request_stream_usage: bool | None = None,
+        capture_usage_details: bool = True,
+        default_max_output_tokens: int = 4096,
+        on_refusal: RefusalMode = "raise",
+        prompt_estimator: Callable[[Sequence[LLMMessage], Sequence[Tool | ToolSchema]], int] | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        """Wrap ``inner`` (see the class docstring)."""
+        if not isinstance(inner, ChatCompletionClient):
+            raise ConfigurationError(
+                "inner", f"must be a ChatCompletionClient, got {type(inner).__name__}.", "Pass a model client."
+            )
+        if on_refusal not in ("raise", "stop"):
+            raise ConfigurationError("on_refusal", f"must be 'raise' or 'stop', got {on_refusal!r}.", "")
+        if (
+            isinstance(default_max_output_tokens, bool)
+            or not isinstance(default_max_output_tokens, int)
+            or (default_max_output_tokens < 1)
+        ):
+            raise ConfigurationError(
+                "default_max_output_tokens", f"must be a positive integer, got {default_max_output_tokens!r}.", ""
+            )
+        if budget is not None:
+            if budget.ledger is None:
+                raise ConfigurationError(
+                    "budget",
+                    "admission control needs a BudgetTermination that counts from a ledger.",
+                    "Create it with BudgetTermination(..., ledger=ledger) and pass the same ledger here.",
+                )
+            if ledger is not None and ledger is not budget.ledger:
+                raise ConfigurationError(
+                    "ledger", "differs from the budget's ledger.", "Pass the same UsageLedger to both (or omit it)."
+                )
+            ledger = budget.ledger
+        self._inner = inner
+        self._ledger = ledger if ledger is not None else UsageLedger()
+        self._agent = agent
+        leaves = _leaf_clients(inner)  # inner itself, or what a cache / failover chain wraps
+        self._model_arg = model
+        self._model = model or _inner_model_name(inner) or _inner_model_name(leaves[0]) or "unknown"
+        self._provider = _provider_of(inner) or (_provider_of(leaves[0]) if len(leaves) == 1 else None)
+        # Admission prices a call at its most expensive possible answerer (e.g. any failover member).
+        self._candidates: list[tuple[str, str | None, ChatCompletionClient]] = (
+            [(self._model, self._provider, leaves[0])]
+            if model is not None or len(leaves) == 1
+            else [(_inner_model_name(leaf) or "unknown", _provider_of(leaf), leaf) for leaf in leaves]
+        )
+        self._prices = prices if prices is not None else PriceTable()
+        self._budget = budget
+        self._request_stream_usage = request_stream_usage
+        self._add_stream_usage = _contains_openai(inner) if request_stream_usage is None else request_stream_usage
+        self._capture = capture_usage_details
+        if capture_usage_details:
+            capture.install()
+        self._default_max_output = default_max_output_tokens
+        self._on_refusal: RefusalMode = on_refusal
+        self._prompt_estimator = prompt_estimator or estimate_prompt_tokens
+        self._clock = clock
+
+    # -- properties -------------------------------------------------------------------------------------------------
+
+    @property
+    def inner(self) -> ChatCompletionClient:
+        """The wrapped client."""
+        return self._inner
+
+    @property
+    def ledger(self) -> UsageLedger:
+        """The ledger every call is recorded in."""
+        return self._ledger
+
+    @property
+    def agent(self) -> str | None:
+        """The fixed agent name, if any."""
+        return self._agent
+
+    @property
+    def budget(self) -> BudgetTermination | None:
+        """The budget used for admission control, if any."""
+        return self._budget
+
+    # -- calls ---------------------------------------------------------------------------------------------------
+
+    async def create(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = [],
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> CreateResult:
+        """Delegate one call and record it."""
+        agent = self._agent if self._agent is not None else _current_agent()
+        reservation: BudgetReservation | None = None
+        if self._budget is not None:
+            try:
+                reservation = self._admit(agent, messages, tools, extra_create_args)
+            except BudgetExceededError as error:
+                if self._on_refusal == "raise":
+                    raise
+                self._budget.note_refusal(error)
+                return _refusal_result(error)
+        reported = [0]
+        sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
+        _callinfo.reset_answered_by()
+        slot_token = None
+        slot: Any = None
+        if self._capture:
+            slot, slot_token = capture.begin()
+        started_at = datetime.now(timezone.utc)
+        start = self._clock.monotonic()
+        try:
+            result = await self._inner.create(
+                messages,
+                tools=tools,
+                tool_choice=tool_choice,
+                json_output=json_output,
+                extra_create_args=extra_create_args,
+                cancellation_token=cancellation_token,
+            )
+            latency = self._clock.monotonic() - start
+            self._record_result(
+                result, agent, latency, None, False, started_at, slot.response if slot is not None else None, messages
+            )
+            return result
+        except BaseException as exc:
+            if not reported[0]:
+                self._record_failure(exc, agent, self._clock.monotonic() - start, False, started_at)
+            raise
+        finally:
+            if slot_token is not None:
+                capture.end(slot_token)
+            _restore(sink_token)
+            if reservation is not None:
+                self._budget.release(reservation)  # type: ignore[union-attr]
+
+    async def create_stream(
+        self,
+        messages: Sequence[LLMMessage],
+        *,
+        tools: Sequence[Tool | ToolSchema] = [],
+        tool_choice: Tool | Literal["auto", "required", "none"] = "auto",
+        json_output: bool | type[BaseModel] | None = None,
+        extra_create_args: Mapping[str, Any] = {},
+        cancellation_token: CancellationToken | None = None,
+    ) -> AsyncGenerator[str | CreateResult, None]:
+        """Delegate one streamed call, passing every chunk through, and record it when the stream ends."""
+        agent = self._agent if self._agent is not None else _current_agent()
+        reservation: BudgetReservation | None = None
+        if self._budget is not None:
+            try:
+                reservation = self._admit(agent, messages, tools, extra_create_args)
+            except BudgetExceededError as error:
+                if self._on_refusal == "raise":
+                    raise
+                self._budget.note_refusal(error)
+                yield _refusal_result(error)
+                return
+        if self._add_stream_usage and "stream_options" not in extra_create_args:
+            extra_create_args = {**extra_create_args, "stream_options": {"include_usage": True}}
+        reported = [0]
+        sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
+        _callinfo.reset_answered_by()
+        started_at = datetime.now(timezone.utc)
+        clock = self._clock
+        start = clock.monotonic()
+        ttft: float | None = None
+        result: CreateResult | None = None
+        streamed: list[str] = []
+        try:
+            async for item in self._inner.create_stream(
+                messages,
+                tools=tools,
+                tool_choice=tool_choice,
+                json_output=json_output,
+                extra_create_args=extra_create_args,
+                cancellation_token=cancellation_token,
+            ):
+                if ttft is None:
+                    ttft = clock.monotonic() - start
+                if isinstance(item, CreateResult):
+                    result = item
+                else:
+                    streamed.append(item)
+                yield item
+            if result is not None:
+                self._record_result(
+                    result, agent, clock.monotonic() - start, ttft, True, started_at, None, messages, streamed
+                )
+        except BaseException as exc:
+            if not reported[0]:
+                self._record_failure(exc, agent, clock.monotonic() - start, True, started_at, ttft)
+            raise
+        finally:
+            _restore(sink_token)
+            if reservation is not None:
+                self._budget.release(reservation)  # type: ignore[union-attr]
+
+    # -- recording ------------------------------------------------------------------------------------------------
+
+    def _sink(self, agent: str | None, reported: list[int]) -> Callable[[CallRecord], None]:
+        ledger = self._ledger
+
+        def sink(record: CallRecord) -> None:
+            reported[0] += 1
+            if record.agent is None and agent is not None:
+                record = replace(record, agent=agent)
+            if record.outcome == "ok":  # a failover member must not report successes; never bill them twice
+                record = replace(record, outcome="error", error=record.error or "unreported")
+            ledger.record(record)
+
+        return sink
+
+    def _record_result(
+        self,
+        result: CreateResult,
+        agent: str | None,
+        latency: float,
+        ttft: float | None,
+        stream: bool,
+        started_at: datetime,
+        response: dict[str, Any] | None,
+        messages: Sequence[LLMMessage],
+        streamed: list[str] | None = None,
+    ) -> None:
+        usage = result.usage
+        prompt, completion = usage.prompt_tokens, usage.completion_tokens
+        cached_input = cache_write = reasoning = 0
+        model = self._model
+        provider = self._provider
+        member = None
+        if response is not None:
+            details = capture.parse_response(response)
+            if details.model:
+                model = details.model
+            if details.prompt_tokens is not None:
+                prompt = details.prompt_tokens
+            if details.completion_tokens is not None:
+                completion = details.completion_tokens
+            cached_input, cache_write, reasoning = (
+                details.cached_input_tokens,
+                details.cache_write_tokens,
+                details.reasoning_tokens,
+            )
+        answered = _callinfo.answered_by()
+        if answered is not None:
+            model, member = answered.model, answered.member
+            provider = answered.provider or provider
+        estimated = False
+        content = result.content
+        if prompt == 0 and completion == 0 and not result.cached:
+            text = content if isinstance(content, str) else "".join(c.name + c.arguments for c in content)
+            if streamed and not text:
+                text = "".join(streamed)
+            prompt = self._prompt_estimator(messages, ())
+            completion = _estimate_text_tokens(text)
+            estimated = True
+        cost: Decimal | None
+        if result.cached:
+            cost = Decimal(0)
+        else:
+            prices = self._prices
+            # A served name the table does not know (a new dated snapshot) is priced as the requested model.
+            priced_as = model if model == self._model or prices.is_priced(model, provider) else self._model
+            cost = prices.cost(
+                priced_as,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                cached_input_tokens=cached_input,
+                cache_write_tokens=cache_write,
+                provider=provider,
+            )
+        self._ledger.record(
+            CallRecord(
+                model=model,
+                agent=agent,
+                provider=provider,
+                member=member,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                cached_input_tokens=cached_input,
+                cache_write_tokens=cache_write,
+                reasoning_tokens=reasoning,
+                cost_usd=cost,
+                latency_s=latency,
+                ttft_s=ttft,
+                tool_calls=0 if isinstance(content, str) else len(content),
+                cached=result.cached,
+                estimated=estimated,
+                stream=stream,
+                started_at=started_at,
+            )
+        )
+
+    def _record_failure(
+        self,
+        exc: BaseException,
+        agent: str | None,
+        latency: float,
+        stream: bool,
+        started_at: datetime,
+        ttft: float | None = None,
+    ) -> None:
+        cancelled = isinstance(exc, (asyncio.CancelledError, GeneratorExit))
+        self._ledger.record(
+            CallRecord(
+                model=self._model,
+                agent=agent,
+                provider=self._provider,
+                latency_s=latency,
+                ttft_s=ttft,
+                stream=stream,
+                outcome="cancelled" if cancelled else "error",
+                error=type(exc).__name__,
+                started_at=started_at,
+            )
+        )
+
+    # -- admission control ----------------------------------------------------------------------------------------
+
+    def _admit(
+        self,
+        agent: str | None,
+        messages: Sequence[LLMMessage],
+        tools: Sequence[Tool | ToolSchema],
+        extra_create_args: Mapping[str, Any],
+    ) -> BudgetReservation:
+        budget = self._budget
+        assert budget is not None
+        worst_cost: Decimal | None = None
+        if budget._needs_worst_cost(agent):
+            requested = extra_create_args.get("max_tokens", extra_create_args.get("max_completion_tokens"))
+            prompt = self._prompt_estimator(messages, tools)
+            prices = self._prices
+            costs: list[Decimal] = []
+            for name, provider, leaf in self._candidates:
+                if not prices.is_priced(name, provider):
+                    break  # one unpriced candidate makes the worst case unknown
+                max_out = requested
+                if not isinstance(max_out, int) or isinstance(max_out, bool):
+                    max_out = _inner_max_tokens(leaf) or self._default_max_output
+                cost = prices.cost(name, prompt_tokens=prompt, completion_tokens=max_out, provider=provider)
+                assert cost is not None
+                costs.append(cost)
+            else:
+                worst_cost = max(costs)
+        try:
+            return budget.admit(agent=agent, worst_cost=worst_cost, model=self._model)
+        except BudgetExceededError as error:
+            self._ledger.record(
+                CallRecord(
+                    model=self._model,
+                    agent=agent,
+                    provider=self._provider,
+                    outcome="refused",
+                    error=type(error).__name__,
+                )
+            )
+            emit(
+                AdmissionRefusedEvent(
+                    limit=error.limit,
+                    limit_value=str(error.limit_value),
+                    observed=str(error.observed),
+                    agent=agent,
+                )
+            )
+            raise
+
+    # -- delegation -----------------------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Close the inner client."""
+        await self._inner.close()
+
+    def actual_usage(self) -> RequestUsage:
+        """The inner client's ``actual_usage()``."""
+        return self._inner.actual_usage()
+
+    def total_usage(self) -> RequestUsage:
+        """The inner client's ``total_usage()``."""
+        return self._inner.total_usage()
+
+    def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
+        """The inner client's ``count_tokens()`` (real SDK clients may need a tokenizer download)."""
+        return self._inner.count_tokens(messages, tools=tools)
+
+    def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
+        """The inner client's ``remaining_tokens()``."""
+        return self._inner.remaining_tokens(messages, tools=tools)
+
+    @property
+    def capabilities(self) -> ModelCapabilities:
+        """The inner client's (deprecated) capabilities."""
+        return self._inner.capabilities
+
+    @property
+    def model_info(self) -> ModelInfo:
+        """The inner client's model info."""
+        return self._inner.model_info
+
+    # -- component ----------------------------------------------------------------------------------------------
+
+    def _to_config(self) -> MeteredChatCompletionClientConfig:
+        prices = self._prices.to_config()
+        return MeteredChatCompletionClientConfig(
+            inner=self._inner.dump_component(),
+            agent=self._agent,
+            model=self._model_arg,
+            prices=None if prices == PriceTableConfig() else prices,
+            request_stream_usage=self._request_stream_usage,
+            capture_usage_details=self._capture,
+            default_max_output_tokens=self._default_max_output,
+            on_refusal=self._on_refusal,
+        )
+
+    @classmethod
+    def _from_config(cls, config: MeteredChatCompletionClientConfig) -> Self:
+        return cls(
+            ChatCompletionClient.load_component(config.inner),
+            agent=config.agent,
+            model=config.model,
+            prices=PriceTable.from_config(config.prices) if config.prices is not None else None,
+            request_stream_usage=config.request_stream_usage,
+            capture_usage_details=config.capture_usage_details,
+            default_max_output_tokens=config.default_max_output_tokens,
+            on_refusal=config.on_refusal,
+        )
+
+    def __repr__(self) -> str:
+        inner = type(self._inner).__name__
+        return f"MeteredChatCompletionClient(inner={inner}, model={self._model!r}, agent={self._agent!r})"
+
+
+def _refusal_result(error: BudgetExceededError) -> CreateResult:
+    return CreateResult(
+        finish_reason="stop",
+        content=f"[budget] {error}",
+        usage=RequestUsage(prompt_tokens=0, completion_tokens=0),
+        cached=False,
+    )
+
+
+def _restore(token: Any) -> None:
+    try:
+        _callinfo.restore_attempt_sink(token)
+    except ValueError:  # finalised from another context (an abandoned stream); clear it there instead
+        _callinfo.set_attempt_sink(None)

@@ -1,0 +1,157 @@
+"""Capability-aware routing: can this member serve this request, judging by its ``model_info``?
+
+Also the offline token estimate used for context-window checks and ``count_tokens`` (no tiktoken: it
+downloads encodings on first use).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from autogen_core.models import LLMMessage, ModelInfo
+from autogen_core.tools import Tool, ToolSchema
+
+__all__ = ("RequestShape", "context_window_of", "estimate_tokens", "ineligibility", "model_name_of", "shape_of")
+
+_CHARS_PER_TOKEN = 4
+_TOKENS_PER_MESSAGE = 4
+_TOKENS_PER_IMAGE = 85 * 9  # a 512x512-tile-ish estimate; only used for window checks
+
+
+class RequestShape:
+    """What a request needs from a member: computed once per call, checked against each member.
+
+    Attributes:
+        needs_tools: The request carries tools.
+        needs_vision: A message contains an image.
+        needs_json: ``json_output=True``.
+        needs_structured: ``json_output`` is a Pydantic model class.
+        prompt_tokens: Offline estimate of the prompt's tokens.
+    """
+
+    __slots__ = ("needs_json", "needs_structured", "needs_tools", "needs_vision", "prompt_tokens")
+
+    def __init__(
+        self, *, needs_tools: bool, needs_vision: bool, needs_json: bool, needs_structured: bool, prompt_tokens: int
+    ) -> None:
+        self.needs_tools = needs_tools
+        self.needs_vision = needs_vision
+        self.needs_json = needs_json
+        self.needs_structured = needs_structured
+        self.prompt_tokens = prompt_tokens
+
+
+def shape_of(
+    messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema], json_output: bool | type[Any] | None
+) -> RequestShape:
+    """Compute a request's :class:`RequestShape`."""
+    tokens, images = _scan(messages)
+    if tools:
+        tokens += _tool_tokens(tools)
+    return RequestShape(
+        needs_tools=bool(tools),
+        needs_vision=images,
+        needs_json=json_output is True,
+        needs_structured=isinstance(json_output, type),
+        prompt_tokens=tokens,
+    )
+
+
+def ineligibility(shape: RequestShape, info: ModelInfo | Mapping[str, Any], context_window: int | None) -> str | None:
+    """Why a member with ``info`` and ``context_window`` cannot serve ``shape``, or ``None`` if it can."""
+    if shape.needs_tools and not info.get("function_calling", False):
+        return "the request has tools but model_info.function_calling is False"
+    if shape.needs_vision and not info.get("vision", False):
+        return "the request has images but model_info.vision is False"
+    if shape.needs_structured and not info.get("structured_output", False):
+        return "the request asks for structured output but model_info.structured_output is False"
+    if shape.needs_json and not info.get("json_output", False):
+        return "the request asks for JSON output but model_info.json_output is False"
+    if context_window is not None and shape.prompt_tokens > context_window:
+        return f"the prompt (~{shape.prompt_tokens} tokens) exceeds its context window of {context_window} tokens"
+    return None
+
+
+def _scan(messages: Sequence[LLMMessage]) -> tuple[int, bool]:
+    chars = 0
+    extra = 0
+    images = False
+    for message in messages:
+        extra += _TOKENS_PER_MESSAGE
+        content = message.content
+        if isinstance(content, str):
+            chars += len(content)
+            continue
+        for part in content:
+            if isinstance(part, str):
+                chars += len(part)
+            elif hasattr(part, "arguments"):  # FunctionCall
+                chars += len(getattr(part, "name", "")) + len(getattr(part, "arguments", ""))
+            elif hasattr(part, "call_id"):  # FunctionExecutionResult
+                chars += len(getattr(part, "content", ""))
+            else:  # an Image
+                images = True
+                extra += _TOKENS_PER_IMAGE
+    return chars // _CHARS_PER_TOKEN + extra, images
+
+
+def _tool_tokens(tools: Sequence[Tool | ToolSchema]) -> int:
+    chars = 0
+    for tool in tools:
+        schema = tool if isinstance(tool, Mapping) else tool.schema
+        chars += len(json.dumps(schema, default=str))
+    return chars // _CHARS_PER_TOKEN
+
+
+def estimate_tokens(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> int:
+    """Offline estimate of a prompt's tokens: about 4 characters per token plus a few per message.
+
+    Never downloads anything. Accurate to within a few tens of percent for English text; good enough for
+    routing and budgeting, not for billing.
+    """
+    tokens, _ = _scan(messages)
+    return tokens + (_tool_tokens(tools) if tools else 0)
+
+
+def model_name_of(client: Any) -> str:
+    """The model name a client sends, read without calling it (``"unknown"`` when it cannot be told)."""
+    for attr in ("_create_args", "_raw_config"):
+        value = getattr(client, attr, None)
+        if isinstance(value, Mapping) and isinstance(value.get("model"), str):
+            return str(value["model"])
+    for attr in ("model", "model_name", "_model"):
+        value = getattr(client, attr, None)
+        if isinstance(value, str):
+            return value
+    return "unknown"
+
+
+def provider_of(client: Any) -> str | None:
+    """A short provider id for a client (``"openai"``, ``"anthropic"``, …) from its class's module."""
+    module = type(client).__module__
+    for name in ("azure", "openai", "anthropic", "ollama", "gemini", "bedrock"):
+        if name in module or name in type(client).__name__.lower():
+            return name
+    return None
+
+
+def context_window_of(client: Any, model: str) -> int | None:
+    """The context window of a known OpenAI/Anthropic model, from AutoGen's own tables (else ``None``).
+
+    Only consults AutoGen's tables when the client's module is already imported (so no SDK gets imported).
+    """
+    module = type(client).__module__
+    try:
+        if module.startswith("autogen_ext.models.openai"):
+            from autogen_ext.models.openai import _model_info as openai_info
+
+            return int(openai_info.get_token_limit(model))
+        if module.startswith("autogen_ext.models.anthropic"):
+            from autogen_ext.models.anthropic import _model_info as anthropic_info
+
+            return int(anthropic_info.get_token_limit(model))
+    except (KeyError, ValueError, ImportError):
+        return None
+    return None

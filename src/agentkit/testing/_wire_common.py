@@ -1,0 +1,90 @@
+"""Helpers shared by the fake provider's OpenAI and Anthropic wire formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._scripted import estimate_tokens
+
+__all__ = (
+    "CREATED",
+    "Rendered",
+    "default_content",
+    "dumps",
+    "message_tokens",
+    "split_arguments",
+    "split_text",
+    "strings_in",
+)
+
+CREATED = 1767225600
+"""The ``created`` timestamp of every fake response (2026-01-01T00:00:00Z): responses are deterministic."""
+
+_WORDS = re.compile(r"\s*\S+|\s+$")
+_SKIP_KEYS = frozenset({"role", "type", "id", "name", "tool_call_id", "tool_use_id", "cache_control"})
+
+
+def dumps(value: Any) -> bytes:
+    """Compact JSON bytes."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def strings_in(value: Any, skip: frozenset[str] = _SKIP_KEYS) -> Iterator[str]:
+    """Every string leaf of a JSON value, except under structural keys (role, type, name, ids)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in skip:
+                yield from strings_in(item, skip)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item, skip)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield str(value)
+
+
+def message_tokens(messages: list[Any], tools: Any) -> int:
+    """The default prompt-token count: per message 3 + estimate of its text; tools by their JSON."""
+    total = sum(3 + estimate_tokens("".join(strings_in(m))) for m in messages)
+    if tools:
+        total += estimate_tokens(json.dumps(tools, sort_keys=True, separators=(",", ":")))
+    return total
+
+
+def default_content(model: str, last_user_text: str) -> str:
+    """The default answer: ``"Fake answer from MODEL to: SNIPPET"`` (snippet = last user text, <= 60 chars)."""
+    snippet = " ".join(last_user_text.split())
+    if not snippet:
+        return f"Fake answer from {model}."
+    if len(snippet) > 60:
+        snippet = snippet[:57] + "..."
+    return f"Fake answer from {model} to: {snippet}"
+
+
+def split_text(text: str) -> list[str]:
+    """Stream pieces of a text: one per word, leading whitespace attached; joining them gives the text."""
+    return _WORDS.findall(text)
+
+
+def split_arguments(arguments: str, size: int = 16) -> list[str]:
+    """Stream pieces of a tool call's JSON arguments."""
+    return [arguments[i : i + size] for i in range(0, len(arguments), size)] or [""]
+
+
+@dataclass
+class Rendered:
+    """A stream ready to send: frames before, during and after the content, and the terminator.
+
+    ``content`` frames are what ``cut_after`` / ``stall_after`` / ``malformed_at`` count.
+    """
+
+    head: list[bytes] = field(default_factory=list)
+    content: list[bytes] = field(default_factory=list)
+    tail: list[bytes] = field(default_factory=list)
+    terminator: bytes = b""
+    malformed: bytes = b""

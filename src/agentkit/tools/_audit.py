@@ -1,0 +1,106 @@
+"""The audit trail: one structured record per policy decision, and a JSON-lines sink for it."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
+
+__all__ = ("AuditSink", "JsonlAuditSink", "ToolDecision")
+
+
+@dataclass(frozen=True)
+class ToolDecision:
+    """One tool-policy decision, as written to the audit trail.
+
+    Attributes:
+        tool: The tool name the model asked for (truncated to 256 characters).
+        arguments: The call's arguments after redaction (secrets and configured names replaced).
+        decision: ``"allow"`` or ``"deny"``.
+        rule: The deciding rule (``"allow"``, ``"deny:delete_*"``, ``"args.path.path.within"``,
+            ``"limit.total"``, ``"approval.timeout"``, ``"error"`` ...).
+        reason: Why, in words (never contains argument values).
+        agent: The calling agent, if known.
+        call_id: The model's tool-call id, if any.
+        time: ISO 8601 UTC time of the decision.
+        approval: ``"approved"``, ``"denied"``, ``"edited"``, ``"timeout"``, ``"error"`` or ``None`` when no
+            approval was asked.
+    """
+
+    tool: str
+    arguments: Any
+    decision: Literal["allow", "deny"]
+    rule: str
+    reason: str
+    agent: str | None
+    call_id: str | None
+    time: str
+    approval: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (the fields above)."""
+        return asdict(self)
+
+
+@runtime_checkable
+class AuditSink(Protocol):
+    """Receives every :class:`ToolDecision`. ``write`` must be quick and must not raise."""
+
+    def write(self, record: ToolDecision) -> None:
+        """Store one record."""
+        ...
+
+
+class JsonlAuditSink:
+    """Appends one JSON object per line to a file; every record is flushed to the OS as it is written.
+
+    Each record is encoded completely first and written with a single ``write(2)`` on a file opened with
+    ``O_APPEND``, so concurrent writers (threads or processes) never interleave and a reader never sees half a
+    line from this process. If a previous process died mid-line, the next record starts on a new line.
+
+    Args:
+        path: The ``.jsonl`` file (created if missing, parent directories too).
+        fsync: Also ``fsync`` after each record (durable across power loss; slower).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
+        self.path = os.fspath(path)
+        self.fsync = fsync
+        self._lock = threading.Lock()
+        self._checked_tail = False
+
+    def write(self, record: ToolDecision) -> None:
+        """Append ``record`` as one line."""
+        line = (json.dumps(record.to_dict(), ensure_ascii=False, default=str, sort_keys=True) + "\n").encode(
+            "utf-8", "backslashreplace"
+        )
+        with self._lock:
+            directory = os.path.dirname(self.path)
+            if directory:
+                os.makedirs(directory, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                if not self._checked_tail:
+                    self._checked_tail = True
+                    size = os.fstat(fd).st_size
+                    if size and _last_byte(self.path, size) != b"\n":
+                        line = b"\n" + line
+                view = memoryview(line)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+                if self.fsync:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def __repr__(self) -> str:
+        return f"JsonlAuditSink({self.path!r})"
+
+
+def _last_byte(path: str, size: int) -> bytes:
+    with open(path, "rb") as file:
+        file.seek(size - 1)
+        return file.read(1)

@@ -1,0 +1,501 @@
+"""``PolicyWorkbench``: applies a ``ToolPolicy`` to any AutoGen ``Workbench`` (and to plain tool lists)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import threading
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from typing import Any
+
+from autogen_core import CancellationToken, Component, ComponentModel
+from autogen_core.tools import (
+    BaseTool,
+    FunctionTool,
+    StaticStreamWorkbench,
+    TextResultContent,
+    ToolResult,
+    ToolSchema,
+    Workbench,
+)
+from autogen_core.tools._workbench import StreamWorkbench
+from pydantic import BaseModel, Field
+from typing_extensions import Self
+
+from .._clock import SYSTEM_CLOCK, Clock
+from ..events import ToolDecisionEvent, emit
+from ..exceptions import ConfigurationError, ToolCallDeniedError
+from ._approval import ApprovalCallback, ApprovalDecision, ApprovalRequest
+from ._audit import AuditSink, JsonlAuditSink, ToolDecision
+from ._names import canonical_name
+from ._policy import ALLOWED, ToolPolicy, Verdict
+from ._termination import record_stop_refusal
+
+__all__ = ("PolicyWorkbench", "PolicyWorkbenchConfig", "check_handoffs", "guard_tools")
+
+_log = logging.getLogger("agentkit.tools")
+_TEAM_SUFFIX = re.compile(r"_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class PolicyWorkbenchConfig(BaseModel):
+    """Serialisable configuration of :class:`PolicyWorkbench`.
+
+    Not serialised: the approval callback, custom audit sinks and the clock (pass them again after loading).
+    """
+
+    workbench: ComponentModel
+    policy: ToolPolicy = Field(default_factory=ToolPolicy)
+    agent: str | None = None
+    audit_path: str | None = None
+    advertise_denied: bool = False
+
+
+class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
+    """A workbench that enforces a :class:`ToolPolicy` on another workbench's tools.
+
+    - ``list_tools()`` only advertises tools the policy lets the model call.
+    - ``call_tool()`` refuses, before the inner workbench sees it, any call whose name is not *exactly* one of
+      the inner workbench's advertised tools (hallucinated or injected names, look-alikes) or is denied, whose
+      arguments break a rule, that would exceed a call limit, or that the approval callback does not approve.
+      A refusal becomes an error ``ToolResult`` the model reads (or an exception / the end of the run; see
+      :attr:`ToolPolicy.on_deny`). Any error while evaluating the policy refuses the call (fail closed).
+    - Every decision is recorded: a :class:`~agentkit.events.ToolDecisionEvent` on AutoGen's event logger and
+      one :class:`ToolDecision` per audit sink, with redacted arguments. If writing the audit record of an
+      allowed call fails, the call is refused.
+
+    It subclasses ``StaticStreamWorkbench`` only because ``AssistantAgent`` streams tool events solely through
+    that class: streaming tools keep streaming through the policy. It has no tools of its own.
+
+    Call limits count per ``PolicyWorkbench`` instance from construction or the last :meth:`reset` /
+    :meth:`reset_limits`. AutoGen does not reset workbenches when a team or agent is reset, so call
+    ``await workbench.reset()`` between runs when limits are meant "per run".
+
+    Handoffs are not tools of any workbench: ``AssistantAgent`` executes them directly, so a policy cannot
+    see or block them. Use :func:`check_handoffs` to refuse denied handoff targets at construction time.
+
+    Args:
+        workbench: The workbench to guard (``StaticWorkbench``, ``McpWorkbench``, ...).
+        policy: A :class:`ToolPolicy` or a mapping validated into one.
+        approval: ``async (ApprovalRequest) -> ApprovalDecision | bool`` for tools that require approval.
+            Without it such calls are refused. Not serialised.
+        audit: Extra audit sinks (objects with ``write(ToolDecision)``). Not serialised.
+        audit_path: Append every decision to this JSON-lines file (serialised).
+        agent: Agent name recorded in decisions; by default taken from the AutoGen runtime when available.
+        advertise_denied: Also list tools the policy denies by name. Off by default (the model should not see
+            them). ``AssistantAgent`` only routes a call to a workbench that lists the tool, so with the default
+            a call to a hidden tool is refused by the agent itself ("tool 'x' not found in any workbench") and
+            never reaches this workbench or its audit trail; turn this on to have such calls refused *and
+            audited* here.
+        clock: Clock for the approval timeout (inject ``ManualClock`` in tests). Not serialised.
+    """
+
+    component_type = "workbench"
+    component_config_schema = PolicyWorkbenchConfig  # type: ignore[assignment]
+    component_provider_override = "agentkit.tools.PolicyWorkbench"
+
+    def __init__(
+        self,
+        workbench: Workbench,
+        policy: ToolPolicy | Mapping[str, Any],
+        *,
+        approval: ApprovalCallback | None = None,
+        audit: AuditSink | Sequence[AuditSink] | None = None,
+        audit_path: str | os.PathLike[str] | None = None,
+        agent: str | None = None,
+        advertise_denied: bool = False,
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
+        super().__init__([])
+        if not isinstance(workbench, Workbench):
+            raise ConfigurationError(
+                "workbench",
+                f"must be an autogen_core.tools.Workbench, got {type(workbench).__name__}.",
+                "Pass e.g. StaticWorkbench(tools) or McpWorkbench(params), or use guard_tools(tools, policy).",
+            )
+        if not isinstance(policy, ToolPolicy):
+            if not isinstance(policy, Mapping):
+                raise ConfigurationError(
+                    "policy", f"must be a ToolPolicy or a mapping, got {type(policy).__name__}.", "See ToolPolicy."
+                )
+            policy = ToolPolicy.from_dict(policy)
+        if approval is not None and not callable(approval):
+            raise ConfigurationError(
+                "approval", "must be an async callable.", "Pass `async def approve(request): ...`."
+            )
+        sinks = [] if audit is None else [audit] if isinstance(audit, AuditSink) else list(audit)
+        for sink in sinks:
+            if not isinstance(sink, AuditSink):
+                raise ConfigurationError("audit", f"{sink!r} has no write(record) method.", "Pass an AuditSink.")
+        self._audit_path = os.fspath(audit_path) if audit_path is not None else None
+        if self._audit_path is not None:
+            sinks.append(JsonlAuditSink(self._audit_path))
+        self._inner = workbench
+        self._policy = policy
+        self._approval = approval
+        self._sinks: tuple[AuditSink, ...] = tuple(sinks)
+        self._agent_name = agent
+        self._advertise_denied = bool(advertise_denied)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._counts: dict[str, int] = {}
+        self._total = 0
+        self._stopped = False
+        self._catalogue: frozenset[str] = frozenset()
+
+    # -- public API ----------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_tools(
+        cls,
+        tools: Sequence[BaseTool[Any, Any] | Callable[..., Any]],
+        policy: ToolPolicy | Mapping[str, Any],
+        **kwargs: Any,
+    ) -> PolicyWorkbench:
+        """Guard a plain tool list (what you would pass as ``AssistantAgent(tools=...)``).
+
+        Callables become ``FunctionTool(func, description=func.__doc__ or "")``, as ``AssistantAgent`` does.
+        Pass the result as ``AssistantAgent(workbench=...)``. Keyword arguments go to the constructor.
+        """
+        built: list[BaseTool[Any, Any]] = []
+        for index, tool in enumerate(tools):
+            if isinstance(tool, BaseTool):
+                built.append(tool)
+            elif callable(tool):
+                built.append(FunctionTool(tool, description=tool.__doc__ or ""))
+            else:
+                raise ConfigurationError(f"tools[{index}]", f"is not a tool or callable: {type(tool).__name__}.")
+        return cls(StaticStreamWorkbench(built), policy, **kwargs)
+
+    @property
+    def policy(self) -> ToolPolicy:
+        """The policy being enforced."""
+        return self._policy
+
+    @property
+    def inner(self) -> Workbench:
+        """The guarded workbench."""
+        return self._inner
+
+    @property
+    def call_counts(self) -> dict[str, int]:
+        """Calls let through since the last reset, per tool (canonical name), plus ``"*"`` for the total."""
+        with self._lock:
+            return {**self._counts, "*": self._total}
+
+    def reset_limits(self) -> None:
+        """Reset the call counters and lift a ``"stop"``-mode halt (the inner workbench is left alone)."""
+        with self._lock:
+            self._counts.clear()
+            self._total = 0
+            self._stopped = False
+
+    # -- Workbench -------------------------------------------------------------------------------------------
+
+    async def list_tools(self) -> list[ToolSchema]:
+        """The inner workbench's tools that the policy lets the model call."""
+        schemas = await self._inner.list_tools()
+        self._catalogue = frozenset(s["name"] for s in schemas)
+        if self._advertise_denied:
+            return list(schemas)
+        allowed: list[ToolSchema] = []
+        for schema in schemas:
+            try:
+                if self._policy.check_name(schema["name"]).allowed:
+                    allowed.append(schema)
+            except Exception:  # fail closed: a name the policy cannot judge is not advertised
+                _log.warning("tool policy could not judge tool name; hiding it", exc_info=True)
+        return allowed
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> ToolResult:
+        """Check the call against the policy, then run it on the inner workbench or return the refusal."""
+        refusal, arguments = await self._admit(name, arguments, call_id)
+        if refusal is not None:
+            return refusal
+        return await self._inner.call_tool(name, arguments, cancellation_token, call_id)
+
+    async def call_tool_stream(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        cancellation_token: CancellationToken | None = None,
+        call_id: str | None = None,
+    ) -> AsyncGenerator[Any | ToolResult, None]:
+        """Like :meth:`call_tool`, streaming the inner workbench's events when it is a ``StreamWorkbench``."""
+        refusal, arguments = await self._admit(name, arguments, call_id)
+        if refusal is not None:
+            yield refusal
+            return
+        if isinstance(self._inner, StreamWorkbench):
+            async for event in self._inner.call_tool_stream(name, arguments, cancellation_token, call_id):
+                yield event
+        else:
+            yield await self._inner.call_tool(name, arguments, cancellation_token, call_id)
+
+    async def start(self) -> None:
+        """Start the inner workbench."""
+        await self._inner.start()
+
+    async def stop(self) -> None:
+        """Stop the inner workbench."""
+        await self._inner.stop()
+
+    async def reset(self) -> None:
+        """Reset the call counters (see :meth:`reset_limits`) and the inner workbench."""
+        self.reset_limits()
+        await self._inner.reset()
+
+    async def save_state(self) -> Mapping[str, Any]:
+        """The inner workbench's state plus the call counters."""
+        with self._lock:
+            counters = {"counts": dict(self._counts), "total": self._total, "stopped": self._stopped}
+        return {"type": "PolicyWorkbenchState", "inner": await self._inner.save_state(), **counters}
+
+    async def load_state(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`save_state` returned."""
+        await self._inner.load_state(state.get("inner", {}))
+        with self._lock:
+            self._counts = {str(k): int(v) for k, v in dict(state.get("counts", {})).items()}
+            self._total = int(state.get("total", 0))
+            self._stopped = bool(state.get("stopped", False))
+
+    def _to_config(self) -> PolicyWorkbenchConfig:  # type: ignore[override]
+        return PolicyWorkbenchConfig(
+            workbench=self._inner.dump_component(),
+            policy=self._policy,
+            agent=self._agent_name,
+            audit_path=self._audit_path,
+            advertise_denied=self._advertise_denied,
+        )
+
+    @classmethod
+    def _from_config(cls, config: PolicyWorkbenchConfig) -> Self:  # type: ignore[override]
+        return cls(
+            Workbench.load_component(config.workbench),
+            config.policy,
+            agent=config.agent,
+            audit_path=config.audit_path,
+            advertise_denied=config.advertise_denied,
+        )
+
+    def __repr__(self) -> str:
+        return f"PolicyWorkbench({type(self._inner).__name__}, allow={self._policy.allow}, deny={self._policy.deny})"
+
+    # -- decision ----------------------------------------------------------------------------------------------
+
+    async def _admit(
+        self, name: str, arguments: Mapping[str, Any] | None, call_id: str | None
+    ) -> tuple[ToolResult | None, Mapping[str, Any]]:
+        """Decide; return ``(refusal, arguments_to_use)``. Records the decision. Never lets an error through."""
+        args: Mapping[str, Any] = {} if arguments is None else arguments
+        agent = self._agent()
+        approval: str | None = None
+        try:
+            verdict, args, approval = await self._decide(name, args, agent, call_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # fail closed
+            verdict = Verdict(False, "error", f"the policy could not be evaluated ({type(error).__name__})")
+        audited = self._record(name, args, verdict, agent, call_id, approval)
+        if verdict.allowed and not audited:
+            self._release(name)
+            verdict = Verdict(False, "audit.error", "the decision could not be written to the audit trail")
+            self._record(name, args, verdict, agent, call_id, approval)
+        if verdict.allowed:
+            return None, args
+        return self._refuse(name, verdict, call_id), args
+
+    async def _decide(
+        self, name: str, args: Mapping[str, Any], agent: str | None, call_id: str | None
+    ) -> tuple[Verdict, Mapping[str, Any], str | None]:
+        policy = self._policy
+        if self._stopped:
+            return Verdict(False, "stopped", "an earlier call was refused and the policy stops the run"), args, None
+        verdict = policy.check_name(name) if isinstance(name, str) else Verdict(False, "name.invalid", "bad name")
+        if not verdict.allowed:
+            return verdict, args, None
+        if name not in self._catalogue:
+            await self.list_tools()  # the inner catalogue may have changed (MCP servers can add tools)
+            if name not in self._catalogue:
+                return Verdict(False, "unknown_tool", "no tool of that exact name is available"), args, None
+        verdict = policy.check_arguments(name, args)
+        if not verdict.allowed:
+            return verdict, args, None
+        verdict = self._check_limits(name, reserve=False)
+        if not verdict.allowed:
+            return verdict, args, None
+        approval: str | None = None
+        if policy.requires_approval(name):
+            verdict, args, approval = await self._ask(name, args, agent, call_id)
+            if not verdict.allowed:
+                return verdict, args, approval
+        return self._check_limits(name, reserve=True), args, approval
+
+    def _check_limits(self, name: str, *, reserve: bool) -> Verdict:
+        key = canonical_name(name)
+        limits = [rule.max_calls for _, rule in self._policy.rules_for(name) if rule.max_calls is not None]
+        with self._lock:
+            used = self._counts.get(key, 0)
+            if limits and used >= min(limits):
+                return Verdict(False, "limit.tool", f"the tool may be called at most {min(limits)} times per run")
+            if self._policy.max_calls is not None and self._total >= self._policy.max_calls:
+                return Verdict(False, "limit.total", f"at most {self._policy.max_calls} tool calls are allowed per run")
+            if reserve:
+                self._counts[key] = used + 1
+                self._total += 1
+        return ALLOWED
+
+    def _release(self, name: str) -> None:
+        key = canonical_name(name)
+        with self._lock:
+            if self._counts.get(key, 0) > 0:
+                self._counts[key] -= 1
+                self._total -= 1
+
+    async def _ask(
+        self, name: str, args: Mapping[str, Any], agent: str | None, call_id: str | None
+    ) -> tuple[Verdict, Mapping[str, Any], str]:
+        if self._approval is None:
+            return (
+                Verdict(False, "approval.unavailable", "the tool requires approval and no approver is configured"),
+                args,
+                "error",
+            )
+        request = ApprovalRequest(tool=name, arguments=dict(args), agent=agent, call_id=call_id)
+        task = asyncio.ensure_future(self._approval(request))
+        timer = asyncio.ensure_future(self._clock.sleep(self._policy.approval_timeout_s))
+        try:
+            await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for pending in (task, timer):
+                if not pending.done():
+                    pending.cancel()
+        if not task.done() or task.cancelled():
+            return Verdict(False, "approval.timeout", "the approver did not answer in time"), args, "timeout"
+        if task.exception() is not None:
+            error = task.exception()
+            reason = f"the approver failed ({type(error).__name__})"
+            return Verdict(False, "approval.error", reason), args, "error"
+        decision: object = task.result()
+        if decision is True:
+            return ALLOWED, args, "approved"
+        if decision is False:
+            return Verdict(False, "approval.denied", "the approver denied the call"), args, "denied"
+        if not isinstance(decision, ApprovalDecision):
+            return Verdict(False, "approval.invalid", "the approver returned an invalid answer"), args, "error"
+        if decision.action == "approve":
+            return ALLOWED, args, "approved"
+        if decision.action == "deny":
+            reason = (decision.reason or "the approver denied the call")[:500]
+            return Verdict(False, "approval.denied", reason), args, "denied"
+        edited = decision.arguments
+        if decision.action != "edit" or not isinstance(edited, Mapping):
+            return Verdict(False, "approval.invalid", "the approver returned an invalid answer"), args, "error"
+        verdict = self._policy.check_arguments(name, edited)
+        if not verdict.allowed:
+            return Verdict(False, f"approval.edit:{verdict.rule}", verdict.reason), edited, "edited"
+        return ALLOWED, edited, "edited"
+
+    def _refuse(self, name: Any, verdict: Verdict, call_id: str | None) -> ToolResult:
+        shown = str(name)[:64]
+        content = f"Tool call {shown!r} refused by policy ({verdict.rule}): {verdict.reason}"
+        mode = self._policy.on_deny
+        if mode == "raise":
+            raise ToolCallDeniedError(shown, verdict.reason, rule=verdict.rule)
+        if mode == "stop":
+            with self._lock:
+                self._stopped = True
+            record_stop_refusal(call_id, content)
+        return ToolResult(name=shown, result=[TextResultContent(content=content)], is_error=True)
+
+    def _record(
+        self,
+        name: Any,
+        args: Any,
+        verdict: Verdict,
+        agent: str | None,
+        call_id: str | None,
+        approval: str | None,
+    ) -> bool:
+        """Emit the event and write the audit record; return whether every sink took it."""
+        try:
+            redacted = self._policy.redact_arguments(str(name), args)
+        except Exception:  # the record must still be written; never the raw arguments
+            redacted = "<unavailable>"
+        record = ToolDecision(
+            tool=str(name)[:256],
+            arguments=redacted,
+            decision="allow" if verdict.allowed else "deny",
+            rule=verdict.rule,
+            reason=verdict.reason,
+            agent=agent,
+            call_id=None if call_id is None else str(call_id)[:256],
+            time=self._clock.now().isoformat(),
+            approval=approval,
+        )
+        ok = True
+        try:
+            emit(ToolDecisionEvent(**record.to_dict()))
+        except Exception:
+            ok = False
+            _log.warning("could not emit ToolDecisionEvent", exc_info=True)
+        for sink in self._sinks:
+            try:
+                sink.write(record)
+            except Exception:
+                ok = False
+                _log.warning("audit sink %r failed", sink, exc_info=True)
+        return ok
+
+    def _agent(self) -> str | None:
+        if self._agent_name is not None:
+            return self._agent_name
+        try:
+            from autogen_core import MessageHandlerContext
+
+            agent_type = MessageHandlerContext.agent_id().type
+        except (RuntimeError, LookupError):
+            return None
+        return _TEAM_SUFFIX.sub("", agent_type)
+
+
+def guard_tools(
+    tools: Sequence[BaseTool[Any, Any] | Callable[..., Any]], policy: ToolPolicy | Mapping[str, Any], **kwargs: Any
+) -> PolicyWorkbench:
+    """Guard a plain tool list with a policy; pass the result as ``AssistantAgent(workbench=...)``.
+
+    Same as :meth:`PolicyWorkbench.from_tools`.
+    """
+    return PolicyWorkbench.from_tools(tools, policy, **kwargs)
+
+
+def check_handoffs(handoffs: Sequence[Any], policy: ToolPolicy | Mapping[str, Any]) -> None:
+    """Refuse, at construction time, handoffs whose tool names the policy denies.
+
+    ``AssistantAgent`` runs handoff tools itself, never through a workbench, so no ``PolicyWorkbench`` sees
+    them. Call this with the same ``handoffs`` you give the agent (``Handoff`` objects or target names).
+
+    Raises:
+        ConfigurationError: a handoff's tool name (``transfer_to_<target>``) is denied by the policy.
+    """
+    from autogen_agentchat.base import Handoff
+
+    if not isinstance(policy, ToolPolicy):
+        policy = ToolPolicy.from_dict(policy)
+    for index, handoff in enumerate(handoffs):
+        tool_name = Handoff(target=handoff).name if isinstance(handoff, str) else str(handoff.name)
+        verdict = policy.check_name(tool_name)
+        if not verdict.allowed:
+            raise ConfigurationError(
+                f"handoffs[{index}]",
+                f"the handoff tool {tool_name!r} is refused by the tool policy ({verdict.rule}), but handoffs bypass "
+                "workbenches, so the policy could not block it at run time.",
+                "Remove the handoff or allow it in the policy.",
+            )

@@ -1,0 +1,81 @@
+"""Round-trip cases for ``FailoverChatCompletionClient``."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from autogen_core.models import ChatCompletionClient, UserMessage
+
+from agentkit.models import FailoverChatCompletionClient, FailoverMember
+from agentkit.testing import ScriptedChatCompletionClient
+
+from . import ComponentCase
+
+_MESSAGES = [UserMessage(content="hello", source="user")]
+
+
+def _scripted_chain() -> FailoverChatCompletionClient:
+    primary = ScriptedChatCompletionClient(
+        [ConnectionRefusedError("primary down"), "primary again"], model="primary-model"
+    )
+    backup = ScriptedChatCompletionClient(["backup answer"], model="backup-model")
+    return FailoverChatCompletionClient(
+        [FailoverMember(primary, name="primary", max_attempts=1, attempt_timeout=5), backup],
+        error_policy={"content_filter": "failover"},
+        failure_threshold=3,
+        cooldown=12.5,
+        stream_idle_timeout=20,
+        restart_incomplete_streams=True,
+    )
+
+
+async def _same_failover(original: Any, loaded: Any) -> None:
+    for client in (original, loaded):
+        assert isinstance(client, FailoverChatCompletionClient)
+        assert client.member_names == ("primary", "backup-model")
+        result = await client.create(_MESSAGES)
+        assert result.content == "backup answer"  # primary refused -> backup answered
+        assert client.error_policy == {"content_filter": "failover"}
+        assert client.breaker("primary").cooldown_s == 12.5
+
+
+def _openai_chain() -> FailoverChatCompletionClient:
+    from autogen_ext.models.openai import OpenAIChatCompletionClient
+
+    primary = OpenAIChatCompletionClient(
+        model="gpt-4o-mini", api_key="sk-test-SECRET-0123456789", base_url="http://127.0.0.1:9/v1"
+    )
+    backup = OpenAIChatCompletionClient(
+        model="gpt-4o", api_key="sk-test-OTHER-0123456789", base_url="http://127.0.0.1:9/v1", max_retries=4
+    )
+    return FailoverChatCompletionClient([primary, FailoverMember(backup, name="backup", context_window=128_000)])
+
+
+async def _secrets_stay_secret(original: Any, loaded: Any) -> None:
+    as_json = original.dump_component().model_dump_json()
+    assert "SECRET" not in as_json
+    assert "OTHER" not in as_json
+    assert "**********" in as_json
+    for client in (original, loaded):
+        assert isinstance(client, FailoverChatCompletionClient)
+        for member in client.members:
+            assert cast(Any, member)._client.max_retries == 0  # SDK retries never multiply with the failover client's
+    assert isinstance(loaded.members[0], ChatCompletionClient)
+    await original.close()
+    await loaded.close()
+
+
+CASES: list[ComponentCase] = [
+    ComponentCase(
+        id="FailoverChatCompletionClient-scripted",
+        build=_scripted_chain,
+        interface=ChatCompletionClient,
+        check=_same_failover,
+    ),
+    ComponentCase(
+        id="FailoverChatCompletionClient-openai-secrets",
+        build=_openai_chain,
+        interface=ChatCompletionClient,
+        check=_secrets_stay_secret,
+    ),
+]

@@ -1,0 +1,136 @@
+"""``agentkit migrate config``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentkit._cli import main
+
+CONFIG_LIST: list[dict[str, Any]] = [
+    {"model": "gpt-4o", "api_key": "sk-cli-secret-000001", "tags": ["gpt4"]},
+    {"model": "claude-3-5-haiku-20241022", "api_type": "anthropic", "api_key": "sk-ant-cli-secret-2"},
+]
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "OAI_CONFIG_LIST"
+    path.write_text(json.dumps(CONFIG_LIST))
+    return path
+
+
+def test_writes_component_atomically_and_report(
+    config_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "client.json"
+    assert main(["migrate", "config", str(config_file), "-o", str(out)]) == 0
+    component = json.loads(out.read_text())
+    assert component["provider"] == "autogen_ext.models.cache.ChatCompletionCache"
+    assert component["config"]["client"]["provider"] == "agentkit.models.FailoverChatCompletionClient"
+    captured = capsys.readouterr()
+    assert "Translation report" in captured.err
+    assert "sk-cli-secret" not in captured.err + captured.out + out.read_text()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".agentkit-")] == []
+
+
+def test_stdout_filter_and_no_default_cache(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "config", str(config_file), "--filter", "tags=gpt4", "--no-default-cache"]) == 0
+    component = json.loads(capsys.readouterr().out)
+    assert component["provider"] == "autogen_ext.models.openai.OpenAIChatCompletionClient"
+
+
+def test_filter_repeated_and_comma_values(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["migrate", "config", str(config_file), "--filter", "model=gpt-4o,claude-3-5-haiku-20241022"]
+    assert main([*argv, "--filter", "tags=gpt4", "--no-default-cache"]) == 0
+    assert json.loads(capsys.readouterr().out)["config"]["model"] == "gpt-4o"
+
+
+def test_check_exit_codes(tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "never.json"
+    assert main(["migrate", "config", str(config_file), "--check", "-o", str(out)]) == 0
+    assert not out.exists()
+    manual = tmp_path / "manual.json"
+    manual.write_text(json.dumps([{"model": "gpt-4o", "stream": True}]))
+    assert main(["migrate", "config", str(manual), "--check"]) == 1
+    assert "need manual work" in capsys.readouterr().err
+
+
+def test_report_json(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "config", str(config_file), "--report", "json", "--check"]) == 0
+    report = json.loads(capsys.readouterr().err)
+    assert report["needs_manual_work"] is False
+    assert {"OPENAI_API_KEY", "ANTHROPIC_API_KEY"} <= set(report["env"])
+
+
+def test_prices_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps([{"model": "m", "base_url": "http://127.0.0.1:1/v1", "price": [0.001, 0.002]}]))
+    prices = tmp_path / "prices.json"
+    assert main(["migrate", "config", str(path), "-o", str(tmp_path / "o.json"), "--prices", str(prices)]) == 0
+    from agentkit.pricing import PriceTable, PriceTableConfig
+
+    table = PriceTable.from_config(PriceTableConfig.model_validate_json(prices.read_text()))
+    assert table.overrides["m"].output_per_mtok == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "location"),
+    [
+        ('[{"model": "gpt-4o",', "line 1"),
+        ('[{"model": "gpt-4o"}, {"model": "x", "api_type": "fireworks"}]', "[1].api_type"),
+        ('[{"model": "gpt-4o", "temperature": "hot"}]', "[0].temperature"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback(
+    tmp_path: Path, content: str, location: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    out = tmp_path / "out.json"
+    assert main(["migrate", "config", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert location in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_empty_after_filter_exits_2(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "config", str(config_file), "--filter", "tags=none"]) == 2
+    assert "no entry left after filtering" in capsys.readouterr().err
+
+
+def test_bad_filter_syntax_exits_2(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "config", str(config_file), "--filter", "tags"]) == 2
+    assert "KEY=VALUE" in capsys.readouterr().err
+
+
+def test_env_var_source(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MY_OAI_CONFIG", json.dumps([{"model": "gpt-4o", "cache_seed": None}]))
+    assert main(["migrate", "config", "MY_OAI_CONFIG"]) == 0
+    assert json.loads(capsys.readouterr().out)["config"] == {"model": "gpt-4o"}
+
+
+def test_migrate_help_is_fast_and_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from agentkit._cli import main\n"
+        "try:\n    main(['migrate', 'config', '--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('openai', 'anthropic', 'autogen_ext.models.openai', 'libcst', 'tiktoken') "
+        "if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "PATH|ENVVAR" in proc.stdout
+    assert "HEAVY=\n" in proc.stdout or proc.stdout.rstrip().endswith("HEAVY=")
+
+
+def test_migrate_without_subcommand_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate"]) == 0
+    assert "config" in capsys.readouterr().out
