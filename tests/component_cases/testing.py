@@ -40,6 +40,11 @@ def _build() -> ScriptedChatCompletionClient:
     )
 
 
+async def _drain(stream: Any, into: list[object]) -> None:
+    async for chunk in stream:
+        into.append(chunk)
+
+
 async def _check(original: Any, loaded: Any) -> None:
     messages = [UserMessage(content="hi", source="user")]
     for client in (original, loaded):
@@ -54,8 +59,7 @@ async def _check(original: Any, loaded: Any) -> None:
             await client.create(messages)
         chunks: list[object] = []
         with pytest.raises(ConnectionError, match="cut"):
-            async for chunk in client.create_stream(messages):
-                chunks.append(chunk)
+            await _drain(client.create_stream(messages), chunks)
         assert chunks == ["a", " b"]
 
 

@@ -102,6 +102,7 @@ async def test_messages_mode_prices_by_configured_model() -> None:
 async def test_per_agent_limit_inside_team_limit() -> None:
     ledger = UsageLedger()
     cond = BudgetTermination(max_cost_usd=10, per_agent={"coder": {"max_cost_usd": "2.5"}}, ledger=ledger)
+    assert await cond([]) is None  # the run starts: the team checks the task messages first
     for _ in range(2):
         ledger.record(_rec("coder"))
         ledger.record(_rec("writer"))
@@ -117,16 +118,22 @@ async def test_ledger_run_scope_resets_baseline_but_not_ledger() -> None:
     ledger = UsageLedger()
     ledger.record(_rec())  # before the condition existed: not counted in run scope
     cond = BudgetTermination(max_requests=2, ledger=ledger)
+    ledger.record(_rec())  # before the run started (e.g. another team's call): not counted either
+    assert await cond([]) is None  # the run starts
     ledger.record(_rec())
     assert await cond([]) is None
     ledger.record(_rec())
     assert await cond([]) is not None
     await cond.reset()  # what the team does after every stop
-    assert len(ledger.records) == 3
-    assert ledger.totals().requests == 3
+    assert len(ledger.records) == 4
+    assert ledger.totals().requests == 4
     assert cond.usage().requests == 0
+    ledger.record(_rec())  # between runs: not counted
+    assert await cond([]) is None  # the next run starts
     ledger.record(_rec())
     assert await cond([]) is None
+    ledger.record(_rec())
+    assert await cond([]) is not None
 
 
 async def test_ledger_scope_spans_runs_and_teams() -> None:
@@ -147,6 +154,7 @@ async def test_soft_threshold_fires_once_with_event(caplog: pytest.LogCaptureFix
     seen: list[BudgetThresholdEvent] = []
     cond = BudgetTermination(max_requests=10, soft_threshold=0.8, on_threshold=seen.append, ledger=ledger)
     with caplog.at_level(logging.INFO, logger=EVENT_LOGGER_NAME):
+        assert await cond([]) is None  # the run starts
         for _ in range(7):
             ledger.record(_rec())
         assert await cond([]) is None
@@ -162,10 +170,11 @@ async def test_soft_threshold_fires_once_with_event(caplog: pytest.LogCaptureFix
     emitted = [r.msg for r in caplog.records if isinstance(r.msg, AgentkitEvent)]
     assert [e["type"] for e in emitted] == ["agentkit.BudgetThreshold"]
     await cond.reset()
+    assert await cond([]) is None  # the next run starts
     for _ in range(8):
         ledger.record(_rec())
     assert await cond([]) is None
-    assert len(seen) == 2
+    assert len(seen) == 2  # re-armed by reset in run scope
 
 
 async def test_composes_with_or_and_and() -> None:
@@ -181,6 +190,7 @@ async def test_composes_with_or_and_and() -> None:
 async def test_unpriced_calls_are_named_in_stop_message() -> None:
     ledger = UsageLedger()
     cond = BudgetTermination(max_cost_usd=1, ledger=ledger)
+    assert await cond([]) is None
     ledger.record(CallRecord(model="mystery", cost_usd=None))
     ledger.record(_rec(cost="1"))
     stop = await cond([])

@@ -134,3 +134,16 @@ def test_migrate_help_is_fast_and_imports_nothing_heavy() -> None:
 def test_migrate_without_subcommand_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate"]) == 0
     assert "config" in capsys.readouterr().out
+
+
+def test_no_client_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    disabled = tmp_path / "false.json"
+    disabled.write_text("false")
+    out = tmp_path / "out.json"
+    assert main(["migrate", "config", str(disabled), "-o", str(out)]) == 0
+    assert not out.exists()
+    custom = tmp_path / "custom.json"
+    custom.write_text(json.dumps([{"model": "m", "model_client_cls": "MyClient"}]))
+    assert main(["migrate", "config", str(custom), "-o", str(out)]) == 1
+    assert not out.exists()
+    assert "nothing written" in capsys.readouterr().err

@@ -152,6 +152,11 @@ def test_translate_never_crashes_and_never_leaks(source: Any, filter_tags: dict[
         _assert_clean(repr(error), planted)
         _assert_clean(f"{error.location} {error.problem} {error.fix}", planted)
         return
+    # Nothing is dropped silently: every input key has a report item.
+    reported = {item.key for item in t.report.items}
+    expected = {key for entry in _entries_of(source) for key in entry} - {"config_list"}
+    if filter_tags is None and source is not False:
+        assert expected <= reported, expected - reported
     _assert_clean(json.dumps(t.component), planted)
     _assert_clean(t.to_json(), planted)
     _assert_clean(t.report.to_text(), planted)

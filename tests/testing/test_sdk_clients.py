@@ -32,6 +32,17 @@ def get_weather(city: str) -> str:
 WEATHER = FunctionTool(get_weather, description="Weather for a city.")
 
 
+_OPEN: list[ChatCompletionClient] = []
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    """Close every SDK client a test built, even when the test fails (no 'Event loop is closed' noise)."""
+    yield
+    while _OPEN:
+        await _OPEN.pop().close()
+
+
 @dataclass(frozen=True)
 class Api:
     name: str
@@ -39,9 +50,12 @@ class Api:
 
     def client(self, fp: FakeProvider, **kwargs: Any) -> ChatCompletionClient:
         if self.name == "openai":
-            return fp.openai_client(self.model, **kwargs)
-        kwargs.setdefault("model_info", TOOL_MODEL_INFO)
-        return fp.anthropic_client(self.model, **kwargs)
+            built: ChatCompletionClient = fp.openai_client(self.model, **kwargs)
+        else:
+            kwargs.setdefault("model_info", TOOL_MODEL_INFO)
+            built = fp.anthropic_client(self.model, **kwargs)
+        _OPEN.append(built)
+        return built
 
 
 OPENAI = Api("openai", OPENAI_MODEL)
@@ -55,10 +69,8 @@ def api(request: pytest.FixtureRequest) -> Api:
 
 
 @pytest.fixture
-async def client(api: Api, fake_provider: FakeProvider) -> AsyncIterator[ChatCompletionClient]:
-    model_client = api.client(fake_provider)
-    yield model_client
-    await model_client.close()
+def client(api: Api, fake_provider: FakeProvider) -> ChatCompletionClient:
+    return api.client(fake_provider)
 
 
 async def _collect(client: ChatCompletionClient, **kwargs: Any) -> tuple[list[str], CreateResult]:
@@ -76,7 +88,9 @@ async def _collect(client: ChatCompletionClient, **kwargs: Any) -> tuple[list[st
 # --- happy paths -----------------------------------------------------------------------------------------
 
 
-async def test_create_returns_the_default_reply(api: Api, client: ChatCompletionClient, fake_provider: FakeProvider) -> None:
+async def test_create_returns_the_default_reply(
+    api: Api, client: ChatCompletionClient, fake_provider: FakeProvider
+) -> None:
     result = await client.create(MESSAGES)
     assert result.content == f"Fake answer from {api.model} to: What is the weather in Paris?"
     assert result.finish_reason == "stop"
@@ -109,7 +123,7 @@ async def test_create_stream_yields_word_chunks_then_the_result(
 
 
 async def test_openai_stream_without_include_usage_reports_zero_usage(fake_provider: FakeProvider) -> None:
-    client = fake_provider.openai_client(OPENAI_MODEL)
+    client = OPENAI.client(fake_provider)
     fake_provider.script(OPENAI_MODEL, Reply.text("hi", usage=(30, 6)))
     _, final = await _collect(client)
     assert (final.usage.prompt_tokens, final.usage.completion_tokens) == (0, 0)  # AutoGen's documented pitfall
@@ -117,7 +131,9 @@ async def test_openai_stream_without_include_usage_reports_zero_usage(fake_provi
 
 
 async def test_create_returns_tool_calls(api: Api, client: ChatCompletionClient, fake_provider: FakeProvider) -> None:
-    fake_provider.script(api.model, Reply.tool_calls([("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Rome"})]))
+    fake_provider.script(
+        api.model, Reply.tool_calls([("get_weather", {"city": "Paris"}), ("get_weather", {"city": "Rome"})])
+    )
     result = await client.create(MESSAGES, tools=[WEATHER])
     assert result.finish_reason == "function_calls"
     assert isinstance(result.content, list)
@@ -156,12 +172,14 @@ async def test_stream_without_terminator_still_completes(
 ) -> None:
     """Neither SDK insists on ``[DONE]`` / ``message_stop``: the stream ends at end of body."""
     fake_provider.script(api.model, Reply.text("no terminator here", omit_done=True))
-    chunks, final = await _collect(client)
+    _, final = await _collect(client)
     assert final.content == "no terminator here"
     assert fake_provider.requests[0].outcome == "no_terminator"
 
 
-async def test_content_filter_as_finish_reason(api: Api, client: ChatCompletionClient, fake_provider: FakeProvider) -> None:
+async def test_content_filter_as_finish_reason(
+    api: Api, client: ChatCompletionClient, fake_provider: FakeProvider
+) -> None:
     fake_provider.script(api.model, Fault.content_filter(as_finish_reason=True))
     result = await client.create(MESSAGES)
     # OpenAI maps it to AutoGen's "content_filter"; AutoGen's Anthropic client maps stop_reason "refusal" to "unknown".
@@ -254,15 +272,12 @@ def _check_status_error(error: BaseException, expect: Expect, api: str) -> None:
 async def _fault_case(fp: FakeProvider, api: Api, step: Fault, expect: Expect, *, stream: bool) -> None:
     client = api.client(fp, timeout=0.3)
     fp.script(api.model, step)
+    call = _collect(client) if stream else client.create(MESSAGES)
     with pytest.raises(expect.error) as caught:
-        if stream:
-            await _collect(client)
-        else:
-            await client.create(MESSAGES)
+        await call
     _check_status_error(caught.value, expect, api.name)
     [record] = fp.requests
     assert record.outcome == (f"status {expect.status}" if expect.status is not None else step.kind)
-    await client.close()
 
 
 @pytest.mark.parametrize(("step", "expect"), OPENAI_FAULTS.values(), ids=OPENAI_FAULTS.keys())
@@ -318,13 +333,16 @@ async def test_stream_fault_after_two_chunks(api: Api, fake_provider: FakeProvid
     client = api.client(fake_provider, timeout=0.3)
     fake_provider.script(api.model, reply)
     chunks: list[str] = []
-    with pytest.raises(errors[api.name]):
+
+    async def consume() -> None:
         async for item in client.create_stream(MESSAGES):
             assert isinstance(item, str), "no final result may arrive from a broken stream"
             chunks.append(item)
+
+    with pytest.raises(errors[api.name]):
+        await consume()
     assert chunks == ["one", " two"]
     assert fake_provider.requests[0].outcome == outcome
-    await client.close()
 
 
 # --- Retry-After ---------------------------------------------------------------------------------------------
@@ -354,7 +372,7 @@ async def test_retry_after_http_date_reaches_the_sdk_error(api: Api, fake_provid
 
 
 async def test_sdk_retry_honours_retry_after_and_is_recorded(fake_provider: FakeProvider) -> None:
-    client = fake_provider.openai_client(OPENAI_MODEL, max_retries=1)
+    client = OPENAI.client(fake_provider, max_retries=1)
     fake_provider.script(OPENAI_MODEL, Fault.rate_limit(retry_after=0.1), Reply.text("second time lucky"))
     result = await client.create(MESSAGES)
     assert result.content == "second time lucky"
@@ -362,7 +380,6 @@ async def test_sdk_retry_honours_retry_after_and_is_recorded(fake_provider: Fake
     assert (first.attempt, first.outcome, second.attempt, second.outcome) == (1, "status 429", 2, "ok")
     assert second.headers["x-stainless-retry-count"] == "1"
     assert second.arrived_at - first.arrived_at >= 0.09  # the SDK waited for Retry-After (lower bound only)
-    await client.close()
 
 
 # --- usage details on the wire --------------------------------------------------------------------------------
@@ -402,8 +419,11 @@ async def test_openai_stream_usage_chunk_carries_cached_tokens(fake_provider: Fa
 
 
 async def test_anthropic_usage_reports_cache_reads_apart(fake_provider: FakeProvider) -> None:
-    sdk = anthropic.AsyncAnthropic(base_url=fake_provider.anthropic_base_url, api_key="sk-ant-test-123456", max_retries=0)
-    fake_provider.script(ANTHROPIC_MODEL, Reply.text("ok", usage=(1000, 30), cached_tokens=800))
+    sdk = anthropic.AsyncAnthropic(
+        base_url=fake_provider.anthropic_base_url, api_key="sk-ant-test-123456", max_retries=0
+    )
+    step = Reply.text("ok", usage=(1000, 30), cached_tokens=800)
+    fake_provider.script(ANTHROPIC_MODEL, step, step)
     message = await sdk.messages.create(
         model=ANTHROPIC_MODEL, max_tokens=100, messages=[{"role": "user", "content": "hi"}]
     )
@@ -413,7 +433,6 @@ async def test_anthropic_usage_reports_cache_reads_apart(fake_provider: FakeProv
     async with sdk.messages.stream(
         model=ANTHROPIC_MODEL, max_tokens=100, messages=[{"role": "user", "content": "hi"}]
     ) as stream:
-        fake_provider.script(ANTHROPIC_MODEL, Reply.text("never used"))
         final = await stream.get_final_message()
     assert final.usage.output_tokens == 30
     assert final.usage.cache_read_input_tokens == 800
@@ -421,8 +440,7 @@ async def test_anthropic_usage_reports_cache_reads_apart(fake_provider: FakeProv
 
 
 async def test_anthropic_client_reports_uncached_input_only(fake_provider: FakeProvider) -> None:
-    client = fake_provider.anthropic_client(ANTHROPIC_MODEL)
+    client = ANTHROPIC.client(fake_provider)
     fake_provider.script(ANTHROPIC_MODEL, Reply.text("ok", usage=(1000, 30), cached_tokens=800))
     result = await client.create(MESSAGES)
     assert (result.usage.prompt_tokens, result.usage.completion_tokens) == (200, 30)  # AutoGen drops cache reads
-    await client.close()

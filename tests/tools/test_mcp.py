@@ -52,7 +52,7 @@ async def test_policy_over_a_real_mcp_server(tmp_path: Path) -> None:
         assert "(deny:delete_*)" in deleted.to_text()
         assert not (await wb.call_tool("fetch", {"url": "https://api.example.com/x"})).is_error
         assert "(limit.tool)" in (await wb.call_tool("fetch", {"url": "https://api.example.com/y"})).to_text()
-        assert "(unknown_tool)" in (await wb.call_tool("shell", {"cmd": "id"})).to_text()
+        assert "(not_allowed)" in (await wb.call_tool("shell", {"cmd": "id"})).to_text()
     assert log.read_text().splitlines() == [f"read_file {tmp_path / 'a.txt'}", "fetch https://api.example.com/x"]
     assert [r.decision for r in sink.records] == ["allow", "deny", "deny", "allow", "deny", "deny"]
 

@@ -120,6 +120,9 @@ def _handle_config(args: argparse.Namespace) -> int:
         print(report.to_text(), file=sys.stderr)
     if args.check:
         return 1 if report.needs_manual_work else 0
+    if translation.component is None:
+        print("nothing written: the input translates to no model client (see the report).", file=sys.stderr)
+        return 1 if report.needs_manual_work else 0
     if args.output:
         translation.save(args.output)
         print(f"wrote {args.output}", file=sys.stderr)

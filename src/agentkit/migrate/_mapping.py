@@ -284,6 +284,9 @@ def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+NULL_DETAIL = "null: the same as not set."
+
+
 class _Entry:
     """Working state for one entry: the remaining keys and the report items."""
 
@@ -301,6 +304,9 @@ class _Entry:
         return f"{self.location}.{key}"
 
     def take(self, key: str) -> Any:
+        """Consume a key; a null value is reported as dropped here (``cache_seed``'s null has a meaning)."""
+        if key != "cache_seed" and key in self.remaining and self.remaining[key] is None:
+            self.report(key, "dropped", detail=NULL_DETAIL)
         return self.remaining.pop(key, None)
 
     def has(self, key: str) -> bool:
@@ -389,7 +395,7 @@ def _generic_keys(e: _Entry, target: str, create_keys: tuple[str, ...], renames:
             e.take(key)
             new = renames[key]
             if value is None:
-                e.report(key, "dropped", detail="null: the same as not set.")
+                e.report(key, "dropped", detail=NULL_DETAIL)
             elif new in create_keys:
                 if new in e.entry and new != key:
                     e.report(key, "dropped", detail=f"{new!r} is also set and wins.")
@@ -402,7 +408,7 @@ def _generic_keys(e: _Entry, target: str, create_keys: tuple[str, ...], renames:
         if key in create_keys:
             e.take(key)
             if value is None:
-                e.report(key, "dropped", detail="null: the same as not set.")
+                e.report(key, "dropped", detail=NULL_DETAIL)
             else:
                 config[key] = value
                 e.report(key, "mapped", f"{target}.{key}")
@@ -423,6 +429,8 @@ def _leftovers(e: _Entry, target: str, provider_label: str) -> None:
     """Report every key nobody consumed, with the reason and the fix."""
     for key in list(e.remaining):
         value = e.take(key)
+        if value is None:
+            continue  # reported by take()
         if key in ("stream",):
             if value:
                 e.report(
@@ -622,7 +630,7 @@ def _number_like(e: _Entry, key: str, target: str, config: dict[str, Any], *, in
     value = e.take(key)
     if value is None:
         if key in e.entry:
-            e.report(key, "dropped", detail="null: the same as not set.")
+            e.report(key, "dropped", detail=NULL_DETAIL)
         return
     ok = isinstance(value, int) and not isinstance(value, bool)
     if not integer:
@@ -1095,6 +1103,9 @@ def translate_entry(
         e.report("tags", "changed", "component description", "used by filter_dict; kept in the description.")
     price = _price(e)
     seed, seed_explicit = _cache_seed(e)
+    for key in ("api_type", "tags", "price", "model_client_cls"):
+        if key in e.entry and e.entry[key] is None:
+            e.report(key, "dropped", detail=NULL_DETAIL)
     if custom is not None:
         for key in list(e.remaining):
             e.take(key)
@@ -1105,6 +1116,8 @@ def translate_entry(
             detail=f"custom v0.2 model client {redact_text(str(custom)[:60])!r}: there is no automatic translation.",
             fix="Implement it as a v0.4 ChatCompletionClient and insert it at this position of the chain.",
         )
+        if "cache_seed" in e.entry:
+            e.report("cache_seed", "dropped", detail="belongs to the custom client entry, which is not translated.")
         model_name = entry.get("model")
         return EntryResult(
             index, location, None, seed, seed_explicit, price, str(model_name) if model_name else "", e.items
@@ -1121,6 +1134,8 @@ def translate_entry(
             detail=f"{model[:60]!r} on Bedrock: AutoGen 0.7.5 only has a Bedrock client for Anthropic models.",
             fix="Use an OpenAI-compatible gateway (e.g. Bedrock Access Gateway) or write a ChatCompletionClient.",
         )
+        if "cache_seed" in e.entry:
+            e.report("cache_seed", "dropped", detail="belongs to the Bedrock entry, which is not translated.")
         return EntryResult(index, location, None, seed, seed_explicit, price, model, e.items)
     if api_type == "azure":
         provider, config = _azure(e, env, model, api_type_value)

@@ -104,10 +104,6 @@ class RecordedRequest:
     finished_at: float | None = field(default=None, compare=False)
 
 
-class _ClientGone(Exception):
-    pass
-
-
 class FakeProvider:
     """A local fake of the OpenAI chat-completions and Anthropic messages APIs, scriptable per model.
 
@@ -194,6 +190,7 @@ class FakeProvider:
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
         self._loop = self._thread = self._server = None
+        self._bound_port = 0
 
     async def _shutdown(self) -> None:
         assert self._stopping is not None
@@ -271,9 +268,7 @@ class FakeProvider:
             kwargs["model_info"] = dict(FAKE_MODEL_INFO)
         return OpenAIChatCompletionClient(model=model, **kwargs)
 
-    def anthropic_client(
-        self, model: str = "claude-haiku-4-5", **kwargs: Any
-    ) -> AnthropicChatCompletionClient:
+    def anthropic_client(self, model: str = "claude-haiku-4-5", **kwargs: Any) -> AnthropicChatCompletionClient:
         """A real ``AnthropicChatCompletionClient`` pointed at this provider (defaults as :meth:`openai_client`)."""
         from autogen_ext.models.anthropic import AnthropicChatCompletionClient
 
@@ -400,7 +395,7 @@ class FakeProvider:
                     return
                 if not keep_alive:
                     return
-        except (ConnectionError, asyncio.IncompleteReadError, _ClientGone):
+        except (ConnectionError, asyncio.IncompleteReadError):
             return
         except asyncio.CancelledError:
             # Only stop() cancels these tasks; ending quietly keeps asyncio's stream callback from logging.
@@ -473,15 +468,17 @@ class FakeProvider:
         self._record(record)
         try:
             keep = await self._answer(wire, api, body, model, stream, seq, step, record, writer)
-        except (ConnectionError, _ClientGone):
-            record.outcome = "client_disconnected"
+        except ConnectionError:
+            if record.outcome == "pending":
+                record.outcome = "client_disconnected"
             keep = False
         except asyncio.CancelledError:
             if record.outcome == "pending":
                 record.outcome = "client_disconnected"
             raise
         finally:
-            record.finished_at = time.monotonic()
+            if record.finished_at is None:
+                record.finished_at = time.monotonic()
         return keep
 
     async def _answer(
@@ -528,7 +525,7 @@ class FakeProvider:
                         else json.dumps(step.body).encode()
                     )
                 extra = id_header + b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in step.headers)
-                record.outcome = f"status {status}"
+                _finish(record, f"status {status}")
                 await self._write_simple(writer, status, payload, extra=extra)
                 return True
         reply = step if isinstance(step, Reply) else None
@@ -545,8 +542,8 @@ class FakeProvider:
             if reply.first_token_delay:
                 await asyncio.sleep(reply.first_token_delay)
             payload = wire.json_body(reply, served, seq, prompt, completion)
+            _finish(record, "content_filter" if reply.finish_reason == "content_filter" else "ok")
             await self._write_simple(writer, 200, payload, extra=id_header)
-            record.outcome = "content_filter" if reply.finish_reason == "content_filter" else "ok"
             return True
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
@@ -587,27 +584,27 @@ class FakeProvider:
         if not reply.omit_done:
             out.append(_chunk(rendered.terminator))
         out.append(b"0\r\n\r\n")
+        if reply.malformed_at is not None and reply.malformed_at < len(rendered.content):
+            _finish(record, "malformed")
+        elif reply.omit_done:
+            _finish(record, "no_terminator")
+        else:
+            _finish(record, "content_filter" if reply.finish_reason == "content_filter" else "ok")
         writer.write(b"".join(out))
         await writer.drain()
-        if reply.malformed_at is not None and reply.malformed_at < len(rendered.content):
-            record.outcome = "malformed"
-        elif reply.omit_done:
-            record.outcome = "no_terminator"
-        else:
-            record.outcome = "content_filter" if reply.finish_reason == "content_filter" else "ok"
         return True
 
     async def _cut(self, writer: asyncio.StreamWriter, out: list[bytes], record: RecordedRequest) -> bool:
+        _finish(record, "cut")
         writer.write(b"".join(out))
         await writer.drain()
-        record.outcome = "cut"
         writer.transport.close()
         return False
 
     async def _stall(self, writer: asyncio.StreamWriter, out: list[bytes], record: RecordedRequest) -> bool:
+        record.outcome = "stalled"
         writer.write(b"".join(out))
         await writer.drain()
-        record.outcome = "stalled"
         assert self._stopping is not None
         await self._stopping.wait()
         return False
@@ -615,6 +612,12 @@ class FakeProvider:
     def __repr__(self) -> str:
         where = self.url if self._bound_port and self.running else "stopped"
         return f"FakeProvider({where}, requests={len(self._requests)})"
+
+
+def _finish(record: RecordedRequest, outcome: str) -> None:
+    # Set before the last byte goes out, so a client that has its answer always sees the final record.
+    record.outcome = outcome
+    record.finished_at = time.monotonic()
 
 
 def _chunk(data: bytes) -> bytes:

@@ -80,11 +80,13 @@ def check_path(
     if "://" in value or value.startswith("file:"):
         return PathVerdict("path.scheme", "is a URL, not a file path")
     base = relative_to if relative_to is not None else os.getcwd()
-    absolute = os.path.normpath(os.path.join(base, value))
-    if not _inside(absolute, lexical_roots, case_insensitive):
+    joined = os.path.join(base, value)
+    if not _inside(os.path.normpath(joined), lexical_roots, case_insensitive):
         return PathVerdict("path.within", "is outside the allowed directories")
     try:
-        resolved = os.path.realpath(absolute)
+        # resolve the path as the OS will: symlinks first, then "..", component by component ("a/link/.."
+        # is the link target's parent, not "a"), so never realpath() a lexically normalised path
+        resolved = os.path.realpath(joined)
     except (OSError, ValueError, RuntimeError):
         return PathVerdict("path.resolve", "cannot be resolved")
     if not _inside(resolved, real_roots, case_insensitive):

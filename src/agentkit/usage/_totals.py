@@ -74,10 +74,10 @@ class UsageTotals:
         return acc.freeze()
 
     def __add__(self, other: UsageTotals) -> UsageTotals:
-        return UsageTotals(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        return UsageTotals(**{name: getattr(self, name) + getattr(other, name) for name in _FIELDS})
 
     def __sub__(self, other: UsageTotals) -> UsageTotals:
-        return UsageTotals(**{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)})
+        return UsageTotals(**{name: getattr(self, name) - getattr(other, name) for name in _FIELDS})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly dict (``cost_usd`` as a string, so no precision is lost)."""
@@ -93,10 +93,13 @@ class UsageTotals:
         return cls(**values)
 
 
+_FIELDS = tuple(f.name for f in fields(UsageTotals))
+
+
 class _Accumulator:
     """Mutable running totals (the ledger holds these under its lock)."""
 
-    __slots__ = tuple(f.name for f in fields(UsageTotals))
+    __slots__ = _FIELDS
 
     requests: int
     prompt_tokens: int

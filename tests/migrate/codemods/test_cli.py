@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import os
 import stat
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_write_migrates_everything_but_the_broken_file_and_reports_it(
     assert main(["migrate", "code", str(root)]) == 1  # the syntax error
     out = capsys.readouterr().out
     assert "6 file(s) scanned, 4 changed, 1 could not be parsed" in out
-    assert "broken.py:2: cannot parse" in out
+    assert re.search(r"broken\.py:\d+: cannot parse", out)
     assert "rules applied: AK001 x" in out
     assert "TODOs: " in out
     assert "AK010 x" in out

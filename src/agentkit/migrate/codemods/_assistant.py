@@ -33,6 +33,7 @@ class AssistantAgentCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK003
     DESCRIPTION: str = Rule.AK003.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("AssistantAgent",)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if self.v02(original_node.func) != "AssistantAgent":

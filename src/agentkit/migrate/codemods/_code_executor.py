@@ -44,6 +44,7 @@ class CodeExecutorCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK004
     DESCRIPTION: str = Rule.AK004.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("UserProxyAgent",)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -9,14 +9,14 @@ from types import MappingProxyType
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from ...exceptions import MigrationError
 from ._assistant import AssistantAgentCodemod
-from ._base import ANALYSIS_KEY, STATS_KEY, TOP_LEVEL_AWAIT_KEY, AgentkitCodemod, Stats, analyze
+from ._base import ANALYSIS_KEY, IMPORTS_KEY, STATS_KEY, TOP_LEVEL_AWAIT_KEY, AgentkitCodemod, Stats, analyze
 from ._code_executor import CodeExecutorCodemod
 from ._group_chat import GroupChatCodemod
 from ._human_input import HumanInputCodemod
+from ._import_edits import ImportEdits, apply_import_edits
 from ._imports import ImportsCodemod
 from ._initiate_chat import InitiateChatCodemod
 from ._model_client import ModelClientCodemod
@@ -112,6 +112,15 @@ class MigrationResult:
         )
 
 
+def _apply_imports(context: CodemodContext, tree: cst.Module) -> cst.Module:
+    """Apply the import changes the rules scheduled so far."""
+    edits = context.scratch[IMPORTS_KEY]
+    assert isinstance(edits, ImportEdits)
+    tree = apply_import_edits(tree, edits)
+    context.scratch[IMPORTS_KEY] = ImportEdits()
+    return tree
+
+
 def migrate_source(
     code: str,
     *,
@@ -150,10 +159,14 @@ def migrate_source(
     context.scratch[ANALYSIS_KEY] = analyze(tree, frozenset(codemod.RULE for codemod in codemods))
     context.scratch[STATS_KEY] = stats
     context.scratch[TOP_LEVEL_AWAIT_KEY] = top_level_await
+    context.scratch[IMPORTS_KEY] = ImportEdits()
     for codemod in codemods:
+        if codemod.RULE is Rule.AK001:
+            tree = _apply_imports(context, tree)  # AK001 must see which v0.2 imports are still used
+        if codemod.TRIGGERS and not any(trigger in code for trigger in codemod.TRIGGERS):
+            continue
         tree = codemod(context).transform_module(tree)
-        context.scratch.pop(AddImportsVisitor.CONTEXT_KEY, None)
-        context.scratch.pop(RemoveImportsVisitor.CONTEXT_KEY, None)
+    tree = _apply_imports(context, tree)
     return MigrationResult(
         original=code,
         code=tree.code,

@@ -40,6 +40,7 @@ class GroupChatCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK007
     DESCRIPTION: str = Rule.AK007.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("GroupChatManager",)
 
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node

@@ -44,6 +44,7 @@ class HumanInputCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK005
     DESCRIPTION: str = Rule.AK005.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("UserProxyAgent", "human_input_mode", "AssistantAgent")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

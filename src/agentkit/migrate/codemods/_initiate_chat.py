@@ -50,6 +50,7 @@ class InitiateChatCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK008
     DESCRIPTION: str = Rule.AK008.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("initiate_chat",)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

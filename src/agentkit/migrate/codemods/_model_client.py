@@ -122,6 +122,7 @@ class ModelClientCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK002
     DESCRIPTION: str = Rule.AK002.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("llm_config", "config_list_from_json", "AssistantAgent", "GroupChatManager")
 
     def visit_Module(self, node: cst.Module) -> None:
         self._resolver = _Resolver(self, node)

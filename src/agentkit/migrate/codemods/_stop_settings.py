@@ -29,6 +29,7 @@ class StopSettingsCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK009
     DESCRIPTION: str = Rule.AK009.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("max_consecutive_auto_reply", "is_termination_msg", "AssistantAgent")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -47,6 +47,7 @@ class ToolsCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK006
     DESCRIPTION: str = Rule.AK006.description
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("register_f", "function_map")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
