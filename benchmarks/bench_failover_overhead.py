@@ -54,24 +54,35 @@ def _op(client: ChatCompletionClient, method: str) -> Callable[[], Awaitable[Any
     return lambda: _stream(client)
 
 
-async def bench_overhead(fp: FakeProvider, n: int, rounds: int) -> dict[str, float]:
+async def _alternate(contenders: dict[str, Callable[[], Awaitable[Any]]], calls: int) -> dict[str, list[float]]:
+    """Per-call seconds for each contender, calls interleaved one by one (order flipped every call)."""
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    items = list(contenders.items())
+    for index in range(calls):
+        for name, op in items if index % 2 == 0 else reversed(items):
+            start = time.perf_counter()
+            await op()
+            samples[name].append(time.perf_counter() - start)
+    return samples
+
+
+async def bench_overhead(fp: FakeProvider, calls: int) -> dict[str, float]:
     bare = fp.openai_client("gpt-4o-mini")
     failover = FailoverChatCompletionClient([bare, fp.openai_client("gpt-4o")])
     results: dict[str, float] = {}
     for method in ("create", "create_stream"):
         contenders = {"bare": _op(bare, method), "failover": _op(failover, method)}
-        samples: dict[str, list[float]] = {name: [] for name in contenders}
-        for op in contenders.values():  # warm-up: connections, caches
-            await _per_call(op, max(n // 5, 5))
-        for index in range(rounds):
-            order = list(contenders.items()) if index % 2 == 0 else list(reversed(contenders.items()))
-            for name, op in order:
-                samples[name].append(await _per_call(op, n))
+        await _alternate(contenders, max(calls // 10, 20))  # warm-up: connections, caches
+        samples = await _alternate(contenders, calls)
         bare_s = statistics.median(samples["bare"])
         failover_s = statistics.median(samples["failover"])
+        # Paired: the median per-pair difference cancels the drift of a shared, busy machine.
+        paired = statistics.median(f - b for f, b in zip(samples["failover"], samples["bare"]))
         results[f"{method}.bare_ms"] = bare_s * 1000
         results[f"{method}.failover_ms"] = failover_s * 1000
         results[f"{method}.ratio"] = failover_s / bare_s
+        results[f"{method}.paired_overhead_us"] = paired * 1e6
+        results[f"{method}.paired_ratio"] = 1 + paired / bare_s
     await failover.close()
     return results
 
@@ -116,35 +127,33 @@ async def bench_dead_primary(fp: FakeProvider) -> dict[str, float]:
 
 async def bench_hedging(fp: FakeProvider, calls: int) -> dict[str, float]:
     rng = random.Random(42)
-    results: dict[str, float] = {}
-    for hedge in (None, 0.1):
-        model = f"tail-{hedge}"
-        steps = [
-            Reply.text("hello there", first_token_delay=1.0 if rng.random() < 0.05 else 0.005) for _ in range(calls)
-        ]
-        fp.script(model, *steps)
-        client = FailoverChatCompletionClient(
+    clients: dict[str, FailoverChatCompletionClient] = {}
+    for label, hedge in (("plain", None), ("hedged", 0.1)):
+        model = f"tail-{label}"
+        rng.seed(42)  # the same slow tail for both
+        delays = [1.0 if rng.random() < 0.05 else 0.005 for _ in range(calls)]
+        fp.script(model, *[Reply.text("hello there", first_token_delay=d) for d in delays])
+        clients[label] = FailoverChatCompletionClient(
             [fp.openai_client(model), fp.openai_client("gpt-4o")], hedge_after=hedge, attempt_timeout=5
         )
-        timings = []
-        for _ in range(calls):
-            start = time.perf_counter()
-            await _stream(client)
-            timings.append(time.perf_counter() - start)
-        await client.close()
+    samples = await _alternate({label: _op(client, "create_stream") for label, client in clients.items()}, calls)
+    results: dict[str, float] = {}
+    for label, timings in samples.items():
         timings.sort()
-        label = "hedged" if hedge else "plain"
         results[f"{label}.p50_ms"] = timings[len(timings) // 2] * 1000
         results[f"{label}.p99_ms"] = timings[min(len(timings) - 1, int(len(timings) * 0.99))] * 1000
+    for client in clients.values():
+        await client.close()
     return results
 
 
-async def main(quick: bool, as_json: bool) -> dict[str, dict[str, float]]:
+async def main(quick: bool, as_json: bool, happy_only: bool = False) -> dict[str, dict[str, float]]:
     report: dict[str, dict[str, float]] = {}
     async with FakeProvider() as fp:
-        report["happy_path"] = await bench_overhead(fp, n=20 if quick else 60, rounds=5 if quick else 11)
-        report["dead_primary"] = await bench_dead_primary(fp)
-        report["hedging"] = await bench_hedging(fp, calls=100 if quick else 300)
+        report["happy_path"] = await bench_overhead(fp, calls=300 if quick else 2000)
+        if not happy_only:
+            report["dead_primary"] = await bench_dead_primary(fp)
+            report["hedging"] = await bench_hedging(fp, calls=100 if quick else 300)
     if as_json:
         print(json.dumps(report, indent=2))
     else:
@@ -159,5 +168,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="fewer calls (a rough figure in ~20 s)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--happy-only", action="store_true", help="only the happy-path overhead")
     args = parser.parse_args()
-    asyncio.run(main(args.quick, args.json))
+    asyncio.run(main(args.quick, args.json, args.happy_only))

@@ -1,6 +1,6 @@
 """Peer benchmark: agentkit's failover client against LiteLLM Router and pydantic-ai FallbackModel.
 
-Drives the same scenarios (happy-path overhead and eleven provider faults) through four contenders —
+Drives the same scenarios (happy-path overhead and ten provider faults) through four contenders —
 the bare autogen-ext OpenAI client, agentkit's ``FailoverChatCompletionClient``, LiteLLM's ``Router`` and
 pydantic-ai's ``FallbackModel`` — against ``agentkit.testing.FakeProvider`` on 127.0.0.1, and writes one table
 (Markdown and JSON) plus a chart under ``benchmarks/results/``.
@@ -31,9 +31,9 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # LiteLLM: never 
 os.environ.setdefault("LITELLM_TELEMETRY", "False")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `_peers` when run as `python -m benchmarks.run_peers`
 
-from _peers.contenders import CONTENDERS, Contender
+from _peers.contenders import CONTENDERS, NOISE_FLOOR, Contender
 from _peers.fake import FakeProvider
-from _peers.measure import RoundResult, run_round
+from _peers.measure import RoundResult, run_happy_round, run_round
 from _peers.netguard import loopback_only
 from _peers.report import (
     machine,
@@ -43,7 +43,7 @@ from _peers.report import (
     write_json,
     write_markdown,
 )
-from _peers.scenarios import KNOBS, SCENARIOS, Scenario
+from _peers.scenarios import HAPPY_CREATE, KNOBS, SCENARIOS, Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -83,23 +83,23 @@ async def _run(
                     continue
                 shift = round_no % len(contenders)
                 order = [*contenders[shift:], *contenders[:shift]]  # rotate who goes first every round
-                for contender in order:
-                    if time.monotonic() - started > MAX_RUN_SECONDS:
-                        raise TimeoutError(f"benchmark exceeded {MAX_RUN_SECONDS:.0f} s; partial results dropped")
-                    result = await run_round(
-                        fp,
-                        scenario,
-                        contender,
-                        KNOBS,
-                        round_no,
-                        dead_url=dead_url,
-                        dead_port=dead_port,
-                        calls=happy_calls if scenario.happy else None,
-                    )
+                if time.monotonic() - started > MAX_RUN_SECONDS:
+                    raise TimeoutError(f"benchmark exceeded {MAX_RUN_SECONDS:.0f} s; partial results dropped")
+                if scenario.happy:
+                    everyone = [*contenders, NOISE_FLOOR] if any(c.name == "bare" for c in contenders) else contenders
+                    turn = round_no % len(everyone)
+                    happy_order = [*everyone[turn:], *everyone[:turn]]
+                    batch = await run_happy_round(fp, scenario, happy_order, KNOBS, round_no, happy_calls)
+                else:
+                    batch = [
+                        await run_round(fp, scenario, c, KNOBS, round_no, dead_url=dead_url, dead_port=dead_port)
+                        for c in order
+                    ]
+                for result in batch:
                     results.append(result)
-                    outcomes = ",".join(c.outcome for c in result.calls[:12])
+                    outcomes = ",".join(c.outcome for c in result.calls[:10])
                     _log(
-                        f"round {round_no} {scenario.key:<17} {contender.name:<12} {result.wall_s:7.3f} s  "
+                        f"round {round_no} {scenario.key:<17} {result.contender:<12} {result.wall_s:7.3f} s  "
                         f"P{result.attempts_primary}/F{result.attempts_fallback}  {outcomes}"
                     )
     return results
@@ -123,8 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="one round of everything (smoke test)")
-    parser.add_argument("--happy-rounds", type=int, default=9, help="interleaved rounds of the happy path")
-    parser.add_argument("--happy-calls", type=int, default=40, help="timed calls per happy-path round")
+    parser.add_argument("--happy-rounds", type=int, default=10, help="interleaved rounds of the happy path")
+    parser.add_argument("--happy-calls", type=int, default=HAPPY_CREATE.calls, help="timed calls per happy-path round")
     parser.add_argument("--fault-rounds", type=int, default=3, help="interleaved rounds of each fault scenario")
     parser.add_argument("--only", nargs="*", default=None, help="scenario keys to run (default: all)")
     parser.add_argument("--contenders", nargs="*", default=None, help="contender names (default: all)")
@@ -153,9 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = asyncio.run(_run(scenarios, contenders, happy_rounds, fault_rounds, happy_calls))
     run_seconds = time.perf_counter() - started
 
-    names = [c.name for c in contenders]
-    labels = {c.name: c.label for c in contenders}
-    configs = {c.name: c.config for c in contenders}
+    everyone = [*contenders, NOISE_FLOOR]
+    names = [c.name for c in everyone]
+    labels = {c.name: c.label for c in everyone}
+    configs = {c.name: c.config for c in everyone}
     summaries = summarise(results, scenarios, names)
     markdown = render_markdown(
         info,
@@ -165,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         labels,
         configs,
         run_seconds,
-        {"happy": happy_rounds, "faults": fault_rounds},
+        {"happy": happy_rounds, "faults": fault_rounds, "happy_calls": happy_calls},
     )
     out: Path = args.out
     write_markdown(out / "peers.md", "# Peer benchmark: failover and overhead\n\n" + markdown)

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from .scenarios import FALLBACK_MODEL, PRIMARY_MODEL, Knobs
 
-__all__ = ("CONTENDERS", "Contender", "Endpoints", "Session")
+__all__ = ("CONTENDERS", "NOISE_FLOOR", "Contender", "Endpoints", "Session")
 
 FAKE_KEY = "sk-fake-benchmark-key"
 PROMPT = "Say something about foxes."
@@ -115,6 +115,14 @@ class BareAutogen:
 
     def open(self, endpoints: Endpoints, knobs: Knobs) -> Session:
         return _AutogenSession(_autogen_client(PRIMARY_MODEL, endpoints.primary_url, knobs.attempt_timeout, None))
+
+
+class BareAutogenAgain(BareAutogen):
+    """A second, identical bare client, measured only on the happy path: its ratio to ``bare`` is the noise floor."""
+
+    name = "bare-again"
+    label = "bare again (noise floor)"
+    config = "A second instance of the bare client, interleaved like the others: shows the run's noise floor"
 
 
 class AgentkitFailover:
@@ -268,3 +276,4 @@ class PydanticAIFallback:
 
 
 CONTENDERS: tuple[Contender, ...] = (BareAutogen(), AgentkitFailover(), LiteLLMRouter(), PydanticAIFallback())
+NOISE_FLOOR: Contender = BareAutogenAgain()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from .fake import FakeProvider
 from .netguard import connect_attempts
 from .scenarios import FALLBACK_MODEL, FALLBACK_TEXT, PRIMARY_MODEL, PRIMARY_TEXT, Knobs, Scenario
 
-__all__ = ("ANSWERED", "CallResult", "RoundResult", "run_round")
+__all__ = ("ANSWERED", "CallResult", "RoundResult", "run_happy_round", "run_round")
 
 # Call outcomes.
 PRIMARY = "primary"  # the primary's full answer
@@ -42,8 +43,8 @@ class RoundResult:
     contender: str
     round: int
     calls: list[CallResult] = field(default_factory=list)
-    attempts_primary: int = 0
-    attempts_fallback: int = 0
+    attempts_primary: int | None = 0
+    attempts_fallback: int | None = 0
     wall_s: float = 0.0
 
     def as_json(self) -> dict[str, Any]:
@@ -96,29 +97,21 @@ async def run_round(
     *,
     dead_url: str,
     dead_port: int,
-    calls: int | None = None,
 ) -> RoundResult:
-    """Run ``scenario`` once through a fresh ``contender`` session.
+    """Run fault ``scenario`` once through a fresh ``contender`` session.
 
     Attempts on the primary come from FakeProvider's request records, or, for a dead primary, from the
-    loopback guard's count of connection attempts to the closed port. Happy-path rounds make a few untimed
-    warm-up calls first (connection set-up, lazy imports) and count only the timed calls.
+    loopback guard's count of connection attempts to the closed port.
     """
     scenario.arm(fp)
     primary_url = dead_url if scenario.dead_primary else fp.openai_base_url
     session = contender.open(Endpoints(primary_url, fp.openai_base_url), knobs)
     result = RoundResult(scenario.key, contender.name, round_no)
-    n_calls = calls if calls is not None else scenario.calls
     try:
-        if scenario.happy:
-            for _ in range(WARMUP_CALLS):
-                warm = await _one_call(session, scenario.stream, knobs.call_deadline)
-                if warm.outcome not in ANSWERED:
-                    raise RuntimeError(f"{contender.name} failed a happy-path warm-up call: {warm}")
         before_p = connect_attempts(dead_port) if scenario.dead_primary else _recorded(fp, PRIMARY_MODEL)
         before_f = _recorded(fp, FALLBACK_MODEL)
         start = time.perf_counter()
-        for _ in range(n_calls):
+        for _ in range(scenario.calls):
             result.calls.append(await _one_call(session, scenario.stream, knobs.call_deadline))
         result.wall_s = time.perf_counter() - start
         after_p = connect_attempts(dead_port) if scenario.dead_primary else _recorded(fp, PRIMARY_MODEL)
@@ -127,3 +120,42 @@ async def run_round(
     finally:
         await asyncio.wait_for(session.aclose(), 10.0)
     return result
+
+
+async def run_happy_round(
+    fp: FakeProvider,
+    scenario: Scenario,
+    contenders: Sequence[Contender],
+    knobs: Knobs,
+    round_no: int,
+    calls: int,
+) -> list[RoundResult]:
+    """One happy-path round: every contender open at once, calls interleaved one by one.
+
+    Call ``i`` of each contender runs back to back with call ``i`` of the others (order given by
+    ``contenders``, which the caller rotates per round), so a burst of load from other jobs on the machine
+    lands on all of them alike. A few untimed warm-up calls per contender come first (connection set-up,
+    lazy imports). Attempts are not split per contender here (they share the model names), so they are
+    recorded as ``None``.
+    """
+    scenario.arm(fp)
+    endpoints = Endpoints(fp.openai_base_url, fp.openai_base_url)
+    sessions = [contender.open(endpoints, knobs) for contender in contenders]
+    results = [
+        RoundResult(scenario.key, c.name, round_no, attempts_primary=None, attempts_fallback=None) for c in contenders
+    ]
+    try:
+        for contender, session in zip(contenders, sessions, strict=True):
+            for _ in range(WARMUP_CALLS):
+                warm = await _one_call(session, scenario.stream, knobs.call_deadline)
+                if warm.outcome not in ANSWERED:
+                    raise RuntimeError(f"{contender.name} failed a happy-path warm-up call: {warm}")
+        for _ in range(calls):
+            for session, result in zip(sessions, results, strict=True):
+                call = await _one_call(session, scenario.stream, knobs.call_deadline)
+                result.calls.append(call)
+                result.wall_s += call.seconds
+    finally:
+        for session in sessions:
+            await asyncio.wait_for(session.aclose(), 10.0)
+    return results

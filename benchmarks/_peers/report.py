@@ -86,6 +86,15 @@ def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _median_or_none(values: Sequence[int | None]) -> float | None:
+    known = [float(v) for v in values if v is not None]
+    return _median(known) if known else None
+
+
+def _fmt_attempts(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}"
+
+
 @dataclass
 class Summary:
     """One (scenario, contender) cell of the table, over all rounds."""
@@ -96,8 +105,8 @@ class Summary:
     calls: int
     outcomes: dict[str, int]
     errors: dict[str, int]
-    attempts_primary: float
-    attempts_fallback: float
+    attempts_primary: float | None
+    attempts_fallback: float | None
     wall_s: float
     wall_min_s: float
     wall_max_s: float
@@ -134,8 +143,8 @@ def _summarise_cell(rounds: list[RoundResult], happy: bool) -> Summary:
         calls=sum(len(r.calls) for r in rounds),
         outcomes=dict(outcomes),
         errors=dict(errors),
-        attempts_primary=_median([float(r.attempts_primary) for r in rounds]),
-        attempts_fallback=_median([float(r.attempts_fallback) for r in rounds]),
+        attempts_primary=_median_or_none([r.attempts_primary for r in rounds]),
+        attempts_fallback=_median_or_none([r.attempts_fallback for r in rounds]),
         wall_s=_median(walls),
         wall_min_s=min(walls),
         wall_max_s=max(walls),
@@ -224,6 +233,8 @@ def render_markdown(
 ) -> str:
     """The run's report as Markdown (the same text goes to results/ and, trimmed, to docs/)."""
     contenders = list(dict.fromkeys(s.contender for s in summaries))
+    fault_keys = {sc.key for sc in scenarios if not sc.happy}
+    fault_contenders = [c for c in contenders if any(s.contender == c and s.scenario in fault_keys for s in summaries)]
     cells = {(s.scenario, s.contender): s for s in summaries}
     lines: list[str] = []
     lines.append(f"Run of {info['date_utc']} on {info['cpu']} ({info['cores']} cores, shared with other jobs; ")
@@ -237,7 +248,8 @@ def render_markdown(
         f"Knobs given to every contender that has them: attempt timeout {knobs.attempt_timeout} s, first-token "
         f"timeout {knobs.first_token_timeout} s, stream idle timeout {knobs.stream_idle_timeout} s; harness "
         f"deadline {knobs.call_deadline} s per call. Rounds: {rounds['happy']} (happy path, interleaved), "
-        f"{rounds['faults']} (fault scenarios, interleaved); contender order rotates every round."
+        f"{rounds['faults']} (fault scenarios, interleaved); contender order rotates every round, and on the "
+        "happy path the contenders' calls alternate one by one."
     )
     lines.append("")
     lines.append("### Happy-path overhead")
@@ -263,13 +275,13 @@ def render_markdown(
         "call (median over rounds)."
     )
     lines.append("")
-    lines.append("| Scenario | " + " | ".join(labels[c] for c in contenders) + " |")
-    lines.append("|---|" + "---|" * len(contenders))
+    lines.append("| Scenario | " + " | ".join(labels[c] for c in fault_contenders) + " |")
+    lines.append("|---|" + "---|" * len(fault_contenders))
     for scenario in scenarios:
         if scenario.happy:
             continue
         row = [scenario.title]
-        for name in contenders:
+        for name in fault_contenders:
             s = cells.get((scenario.key, name))
             row.append(_verdict(s) if s else "n/a")
         lines.append("| " + " | ".join(row) + " |")
@@ -291,7 +303,8 @@ def render_markdown(
             lines.append(
                 f"| {scenario.title} | {labels[name]} | {s.answered}/{s.calls} | "
                 f"{s.outcomes.get(ERROR, 0)} ({_fmt_errors(s)}) | {s.outcomes.get(TRUNCATED, 0)} | "
-                f"{s.outcomes.get(HUNG, 0)} | {s.attempts_primary:g} / {s.attempts_fallback:g} | "
+                f"{s.outcomes.get(HUNG, 0)} | "
+                f"{_fmt_attempts(s.attempts_primary)} / {_fmt_attempts(s.attempts_fallback)} | "
                 f"{s.wall_s:.2f} ({s.wall_min_s:.2f}-{s.wall_max_s:.2f}) | {_fmt_ratio(s)} |"
             )
     lines.append("")
@@ -301,7 +314,8 @@ def render_markdown(
     lines.append("|---|---|---|---|")
     for scenario in scenarios:
         mode = "stream" if scenario.stream else "create"
-        lines.append(f"| {scenario.title} | {scenario.calls} ({mode}) | {scenario.what} | {scenario.ideal} |")
+        n_calls = rounds.get("happy_calls", scenario.calls) if scenario.happy else scenario.calls
+        lines.append(f"| {scenario.title} | {n_calls} ({mode}) | {scenario.what} | {scenario.ideal} |")
     lines.append("")
     lines.append("### Contenders")
     lines.append("")
@@ -361,7 +375,13 @@ def write_chart(
 
     contenders = list(dict.fromkeys(s.contender for s in summaries))
     cells = {(s.scenario, s.contender): s for s in summaries}
-    palette = {"bare": "#8c8c8c", "agentkit": "#d62728", "litellm": "#1f77b4", "pydantic-ai": "#2ca02c"}
+    palette = {
+        "bare": "#8c8c8c",
+        "bare-again": "#cfcfcf",
+        "agentkit": "#d62728",
+        "litellm": "#1f77b4",
+        "pydantic-ai": "#2ca02c",
+    }
     spare = ["#9467bd", "#8c564b", "#e377c2", "#17becf"]
     height = 0.8 / max(1, len(contenders))
     fig, ax = plt.subplots(figsize=(11, 0.62 * len(scenarios) + 1.8), dpi=110)

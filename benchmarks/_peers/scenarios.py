@@ -32,9 +32,6 @@ FALLBACK_MODEL = "bench-fallback"
 PRIMARY_TEXT = "Primary answers: the quick brown fox jumps over the lazy dog and then it rests. [END-P]"
 FALLBACK_TEXT = "Fallback answers: the quick brown fox jumps over the lazy dog and then it rests. [END-F]"
 
-# Scripts are consumed one step per request; this many spare replies outlast any contender's retries.
-_SPARE = 64
-
 
 @dataclass(frozen=True)
 class Knobs:
@@ -56,10 +53,6 @@ class Knobs:
 KNOBS = Knobs()
 
 
-def _primary(*steps: Any) -> list[Any]:
-    return [*steps, *[Reply.text(PRIMARY_TEXT) for _ in range(_SPARE)]]
-
-
 @dataclass(frozen=True)
 class Scenario:
     """One row group of the results table.
@@ -73,7 +66,8 @@ class Scenario:
         stream: Whether the calls stream.
         dead_primary: Point the primary at a closed 127.0.0.1 port instead of the fake provider.
         happy: Overhead scenario: reported as per-call latency ratios rather than outcomes.
-        script: Steps for the primary model (the fallback always answers ``FALLBACK_TEXT``).
+        script: Steps queued for the primary model, one per request.
+        then: What the primary answers once its queue is empty (default: its full answer).
     """
 
     key: str
@@ -84,20 +78,23 @@ class Scenario:
     stream: bool = False
     dead_primary: bool = False
     happy: bool = False
-    script: Callable[[], list[Any]] = field(default=lambda: _primary())
+    script: Callable[[], list[Any]] = field(default=list)
+    then: Callable[[], Any] = field(default=lambda: Reply.text(PRIMARY_TEXT))
 
     def arm(self, fp: FakeProvider) -> None:
         """Reset the provider and script both models for one round of this scenario."""
         fp.reset()
-        fp.script(PRIMARY_MODEL, *self.script())
-        fp.script(FALLBACK_MODEL, *[Reply.text(FALLBACK_TEXT) for _ in range(_SPARE)])
+        steps = self.script()
+        if steps:
+            fp.script(PRIMARY_MODEL, *steps)
+        fp.always(PRIMARY_MODEL, self.then())
+        fp.always(FALLBACK_MODEL, Reply.text(FALLBACK_TEXT))
 
 
 def _flaps() -> list[Any]:
     # Per request: up, down, up, down, down, up, up, down, down, down, up ... (then up for good).
     pattern = "UDUDDUUDDDUDUUDDUD"
-    steps: list[Any] = [Reply.text(PRIMARY_TEXT) if c == "U" else Fault.status(503) for c in pattern]
-    return _primary(*steps)
+    return [Reply.text(PRIMARY_TEXT) if c == "U" else Fault.status(503) for c in pattern]
 
 
 HAPPY_CREATE = Scenario(
@@ -105,7 +102,7 @@ HAPPY_CREATE = Scenario(
     title="Happy path (create)",
     what="The primary answers every call at once.",
     ideal="Cost nothing measurable over the bare client.",
-    calls=40,
+    calls=30,
     happy=True,
 )
 HAPPY_STREAM = Scenario(
@@ -113,7 +110,7 @@ HAPPY_STREAM = Scenario(
     title="Happy path (stream)",
     what="The primary streams every answer at once.",
     ideal="Cost nothing measurable over the bare client.",
-    calls=40,
+    calls=30,
     stream=True,
     happy=True,
 )
@@ -127,7 +124,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         what="The primary answers its first 3 requests with 429 and `Retry-After: 1`, then recovers.",
         ideal="Fail over at once instead of sleeping; keep the primary out until Retry-After has passed.",
         calls=3,
-        script=lambda: _primary(*[Fault.rate_limit(retry_after=1) for _ in range(3)]),
+        script=lambda: [Fault.rate_limit(retry_after=1) for _ in range(3)],
     ),
     Scenario(
         key="persistent_503",
@@ -135,7 +132,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         what="The primary answers every request with 503.",
         ideal="Fail over on the first 503; stop sending to the primary after a few failures (circuit breaker).",
         calls=3,
-        script=lambda: [Fault.status(503) for _ in range(_SPARE)],
+        then=lambda: Fault.status(503),
     ),
     Scenario(
         key="dead_primary",
@@ -151,7 +148,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         what="The primary accepts every request and never answers.",
         ideal="Give up after one attempt timeout and fail over; do not wait for it again on the next call.",
         calls=2,
-        script=lambda: [Fault.hang() for _ in range(_SPARE)],
+        then=Fault.hang,
     ),
     Scenario(
         key="slow_first_token",
@@ -160,7 +157,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         ideal="Abandon the primary at the first-token limit and stream from the fallback.",
         calls=2,
         stream=True,
-        script=lambda: [Reply.text(PRIMARY_TEXT, first_token_delay=0.8) for _ in range(_SPARE)],
+        then=lambda: Reply.text(PRIMARY_TEXT, first_token_delay=0.8),
     ),
     Scenario(
         key="stream_cut",
@@ -169,7 +166,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         ideal="Never return the partial text as a success: raise a typed error that carries the partial text.",
         calls=1,
         stream=True,
-        script=lambda: _primary(Reply.text(PRIMARY_TEXT, cut_after=3)),
+        script=lambda: [Reply.text(PRIMARY_TEXT, cut_after=3)],
     ),
     Scenario(
         key="stream_stall",
@@ -178,7 +175,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         ideal="Notice the stall at the idle limit and raise a typed error, never hang and never return a part.",
         calls=1,
         stream=True,
-        script=lambda: _primary(Reply.text(PRIMARY_TEXT, stall_after=3)),
+        script=lambda: [Reply.text(PRIMARY_TEXT, stall_after=3)],
     ),
     Scenario(
         key="context_length",
@@ -186,7 +183,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         what="The primary answers 400 `context_length_exceeded` (its window is too small for the prompt).",
         ideal="Fail over to a member that can take the prompt (no retry of the same member).",
         calls=2,
-        script=lambda: [Fault.context_length_exceeded() for _ in range(_SPARE)],
+        then=Fault.context_length_exceeded,
     ),
     Scenario(
         key="content_filter",
@@ -194,7 +191,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         what="The primary refuses with its content-filter error.",
         ideal="A policy decision, not an outage: report it as a clean error by default (v0.2 semantics).",
         calls=2,
-        script=lambda: [Fault.content_filter() for _ in range(_SPARE)],
+        then=Fault.content_filter,
     ),
     Scenario(
         key="flapping",

@@ -73,11 +73,14 @@ async def test_absolute_deadline_spans_runs() -> None:
     clock = ManualClock()  # wall clock starts at 2026-01-01T00:00:00Z
     at = datetime(2026, 1, 1, 0, 0, 30, tzinfo=timezone.utc)
     condition = DeadlineTermination(at, clock=clock)
-    assert condition.deadline_at == at and condition.deadline_s is None
+    assert condition.deadline_at == at
+    assert condition.deadline_s is None
     assert await condition(TASK) is None
     await clock.advance(31)
     stop = await condition(turn("a"))
-    assert stop is not None and "2026-01-01T00:00:30+00:00" in stop.content and "1 s past" in stop.content
+    assert stop is not None
+    assert "2026-01-01T00:00:30+00:00" in stop.content
+    assert "1 s past" in stop.content
     await condition.reset()
     # A reset does not move an absolute deadline: the next run stops right after its task message.
     assert await condition(TASK) is not None
@@ -111,7 +114,7 @@ async def test_turn_latency_names_agent_limit_and_observed_time() -> None:
     assert await condition(TASK) is None  # the task is the start, not a turn
     await clock.advance(4)
     assert await condition(turn("fast")) is None
-    assert condition.last_turn == ("fast", 4)
+    assert condition.last_turn == ("fast", 4.0)
     await clock.advance(7.25)
     stop = await condition(turn("slow"))
     assert stop is not None
@@ -119,21 +122,28 @@ async def test_turn_latency_names_agent_limit_and_observed_time() -> None:
     assert stop.source == "TurnLatencyTermination"
 
 
-async def test_turn_latency_consecutive_and_streak_breaks() -> None:
+async def test_turn_latency_consecutive_counts_each_agents_streak() -> None:
     clock = ManualClock()
     condition = TurnLatencyTermination(timedelta(seconds=2), consecutive=3, clock=clock)
     await condition(TASK)
-    for seconds, expect_stop in [(3, False), (3, False), (1, False), (3, False), (3, False), (3, True)]:
+    steps = [("a", 3), ("b", 1), ("a", 3), ("a", 1), ("a", 3), ("b", 3), ("a", 3), ("b", 1), ("a", 3)]
+    stops = []
+    for agent, seconds in steps:
         await clock.advance(seconds)
-        stop = await condition(turn("a"))
-        assert (stop is not None) is expect_stop
-    assert stop is not None and "3 slow turns in a row" in stop.content
+        stops.append(await condition(turn(agent)))
+    # a: slow, slow, FAST (streak broken), slow, slow, slow -> stops on the last step; b's turns never matter.
+    assert [s is not None for s in stops] == [False] * 8 + [True]
+    assert stops[-1] is not None
+    assert stops[-1].content == (
+        "Turn latency limit exceeded: agent 'a' took 3 s (limit 2 s); its 3 slow turns in a row."
+    )
 
 
 async def test_turn_latency_per_agent_limits() -> None:
     clock = ManualClock()
     condition = TurnLatencyTermination(per_agent={"researcher": 60, "writer": 5}, clock=clock)
-    assert condition.limit_for("researcher") == 60 and condition.limit_for("other") is None
+    assert condition.limit_for("researcher") == 60
+    assert condition.limit_for("other") is None
     await condition(TASK)
     await clock.advance(50)
     assert await condition(turn("researcher")) is None
@@ -141,7 +151,8 @@ async def test_turn_latency_per_agent_limits() -> None:
     assert await condition(turn("other")) is None  # no limit for other agents
     await clock.advance(6)
     stop = await condition(turn("writer"))
-    assert stop is not None and "'writer' took 6 s (limit 5 s)" in stop.content
+    assert stop is not None
+    assert "'writer' took 6 s (limit 5 s)" in stop.content
 
 
 async def test_turn_latency_reset_restarts_the_turn_clock() -> None:
@@ -208,7 +219,8 @@ async def test_agent_time_budget_from_ledger_counts_model_time() -> None:
     assert condition.totals == {"writer": 2.0, "critic": 50.0}
     ledger.record(CallRecord(model="m", agent="writer", latency_s=3.5, outcome="cancelled"))
     stop = await condition(turn("critic"))
-    assert stop is not None and "'writer' used 5.5 s of model-call time (budget 5 s)" in stop.content
+    assert stop is not None
+    assert "'writer' used 5.5 s of model-call time (budget 5 s)" in stop.content
     await condition.reset()
     ledger.record(CallRecord(model="m", agent="writer", latency_s=1.0))
     assert await condition(TASK) is None
@@ -253,10 +265,20 @@ async def test_conditions_in_a_team_measure_turns_on_the_clients_clock() -> None
     assert [m.source for m in result.messages] == ["user", "a", "b", "a", "b"]
     assert result.stop_reason == "Turn latency limit exceeded: agent 'b' took 8 s (limit 5 s)."
     # The team reset every condition after the stop: a new run starts a new clock.
-    assert not turn_limit.terminated and deadline.remaining_s is None
+    assert not turn_limit.terminated
+    assert deadline.remaining_s is None
 
 
 def test_reprs_are_informative() -> None:
     assert repr(DeadlineTermination(5)) == "DeadlineTermination(5 s)"
     assert "limit=3.0" in repr(TurnLatencyTermination(3))
     assert "measure='turn'" in repr(AgentTimeBudgetTermination(3))
+
+
+async def test_composed_conditions_round_trip_through_json() -> None:
+    from autogen_agentchat.base import TerminationCondition
+
+    composed = (DeadlineTermination(60) | TurnLatencyTermination(10)) & AgentTimeBudgetTermination(30)
+    loaded = TerminationCondition.load_component(composed.dump_component().model_dump(mode="json"))
+    assert loaded.dump_component() == composed.dump_component()
+    assert await loaded(TASK) is None

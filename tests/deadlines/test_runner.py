@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
@@ -45,17 +45,30 @@ def events() -> Iterator[list[AgentkitEvent]]:
     logger.setLevel(level)
 
 
-async def drive(clock: ManualClock, awaitable: Awaitable[T], *, until: float) -> T:
-    """Run ``awaitable``; whenever it waits on the clock, advance in 0.5 s steps up to ``until``."""
+async def drive(clock: ManualClock, awaitable: Awaitable[T], *, until: float, idle_sleepers: int = 2) -> T:
+    """Run ``awaitable``; advance the clock in 0.5 s steps (up to ``until``) whenever the run is idle.
+
+    The run is idle when ``idle_sleepers`` sleeps are pending: the runner's deadline timer plus the model call
+    in flight. Nothing else in these runs waits on the clock, so time only moves while a call is "thinking".
+    """
     task = asyncio.ensure_future(awaitable)
     for _ in range(100_000):
         if task.done():
             return task.result()
-        if clock.pending_sleepers and clock.monotonic() < until:
+        if clock.pending_sleepers >= idle_sleepers and clock.monotonic() < until:
             await clock.advance(0.5)
         else:
             await asyncio.sleep(0)
     raise AssertionError("the run did not finish")
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Yield to the event loop (no timed sleep) until ``condition()`` holds."""
+    for _ in range(100_000):
+        if condition():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition never held")
 
 
 def team_of(clock: ManualClock, a_script: list[Any], b_script: list[Any], **kwargs: Any) -> RoundRobinGroupChat:
@@ -85,8 +98,11 @@ async def test_hard_deadline_interrupts_a_hung_call_and_keeps_partial_messages(e
     assert client_of(team, 1).calls[0].outcome == "CancelledError"  # the hung call itself was cancelled
     hard = [e for e in events if isinstance(e, DeadlineEvent)]
     assert [e["kind"] for e in hard] == ["hard"]
-    assert hard[0]["deadline_s"] == 10 and hard[0]["elapsed_s"] == 10 and hard[0]["messages"] == 2
-    assert hard[0]["escalated"] is False and hard[0]["recovery"] == "restore"
+    assert hard[0]["deadline_s"] == 10
+    assert hard[0]["elapsed_s"] == 10
+    assert hard[0]["messages"] == 2
+    assert hard[0]["escalated"] is False
+    assert hard[0]["recovery"] == "restore"
     assert clock.pending_sleepers == 0  # no timer left behind
 
 
@@ -100,10 +116,9 @@ async def test_hard_deadline_interrupts_a_hung_call_and_keeps_partial_messages(e
 async def test_team_is_usable_after_a_hard_stop(mode: str, b_sees: list[tuple[str, str]]) -> None:
     clock = ManualClock()
     team = team_of(clock, ["a1", "a2"], [Scripted("never", latency=HANG), "b2"])
-    first = await drive(
-        clock, run_with_deadline(team, task="go", hard=5, clock=clock, after_hard_stop=mode), until=5
-    )  # type: ignore[arg-type]
-    assert first.stop_reason is not None and first.stop_reason.startswith("Hard deadline")
+    first = await drive(clock, run_with_deadline(team, task="go", hard=5, clock=clock, after_hard_stop=mode), until=5)  # type: ignore[arg-type]
+    assert first.stop_reason is not None
+    assert first.stop_reason.startswith("Hard deadline")
     # Without the runner's recovery this second run would stall: AutoGen's manager still waits for b.
     second = await asyncio.wait_for(team.run(task="again"), timeout=30)
     assert [(m.source, m.to_text()) for m in second.messages] == [("user", "again"), ("a", "a2"), ("b", "b2")]
@@ -152,7 +167,8 @@ async def test_a_running_tool_is_cancelled_and_the_dangling_call_removed() -> No
     assert cancelled.is_set()
     assert [type(m).__name__ for m in result.messages] == ["TextMessage", "ToolCallRequestEvent"]
     assert isinstance(result.messages[1], ToolCallRequestEvent)
-    assert result.stop_reason is not None and result.stop_reason.startswith("Hard deadline of 30 s")
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("Hard deadline of 30 s")
     # "restore": the tool call that will never get a result is gone from the agent's model context.
     state = await agent.save_state()
     assert [m["type"] for m in state["llm_context"]["messages"]] == ["UserMessage"]
@@ -163,14 +179,17 @@ async def test_a_running_tool_is_cancelled_and_the_dangling_call_removed() -> No
 async def test_stream_yields_messages_then_the_partial_result() -> None:
     clock = ManualClock()
     team = team_of(clock, [Scripted("a1", chunks=["a", "1"])], [Scripted("never", latency=HANG)])
-    team._participants[0]._model_client_stream = True  # type: ignore[attr-defined]
+    streaming = team._participants[0]
+    assert isinstance(streaming, AssistantAgent)
+    streaming._model_client_stream = True
 
     async def collect() -> list[Any]:
         return [item async for item in run_stream_with_deadline(team, task="go", hard=2, clock=clock)]
 
     items = await drive(clock, collect(), until=2)
     kinds = [type(i).__name__ for i in items]
-    assert kinds[0] == "TextMessage" and kinds[-1] == "TaskResult"
+    assert kinds[0] == "TextMessage"
+    assert kinds[-1] == "TaskResult"
     assert "ModelClientStreamingChunkEvent" in kinds
     final = items[-1]
     assert [type(m).__name__ for m in final.messages] == ["TextMessage", "TextMessage"]  # chunks excluded
@@ -179,7 +198,9 @@ async def test_stream_yields_messages_then_the_partial_result() -> None:
 async def test_run_that_finishes_in_time_is_untouched(events: list[AgentkitEvent]) -> None:
     clock = ManualClock()
     team = team_of(clock, [Scripted("a1", latency=1)], [Scripted("b1", latency=1)])
-    result = await drive(clock, run_with_deadline(team, task="go", hard=10, soft=8, wrap_up=ExternalTermination(), clock=clock), until=10)
+    result = await drive(
+        clock, run_with_deadline(team, task="go", hard=10, soft=8, wrap_up=ExternalTermination(), clock=clock), until=10
+    )
     assert result.stop_reason == "Maximum number of messages 3 reached, current message count: 3"
     assert clock.monotonic() == 2
     assert clock.pending_sleepers == 0
@@ -201,9 +222,11 @@ async def test_soft_deadline_wraps_up_at_the_turn_boundary(events: list[Agentkit
     assert result.stop_reason == (
         "Soft deadline of 2 s reached after 2 s: wrapped up at the turn boundary (hard deadline 10 s)."
     )
-    assert client_of(team, 0).calls[0].outcome == "ok" and client_of(team, 1).calls == []
+    assert client_of(team, 0).calls[0].outcome == "ok"
+    assert client_of(team, 1).calls == []
     assert [e["kind"] for e in events if isinstance(e, DeadlineEvent)] == ["soft"]
-    assert not wrap_up.requested and not wrap_up.terminated
+    assert not wrap_up.requested
+    assert not wrap_up.terminated
 
 
 async def test_soft_then_hard_when_the_turn_outlives_both(events: list[AgentkitEvent]) -> None:
@@ -213,7 +236,8 @@ async def test_soft_then_hard_when_the_turn_outlives_both(events: list[AgentkitE
         clock, [Scripted("a1", latency=HANG)], ["b1"], termination_condition=MaxMessageTermination(10) | wrap_up
     )
     result = await drive(clock, run_with_deadline(team, task="go", hard=10, soft=2, clock=clock), until=10)
-    assert result.stop_reason is not None and result.stop_reason.startswith("Hard deadline of 10 s")
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("Hard deadline of 10 s")
     assert [e["kind"] for e in events if isinstance(e, DeadlineEvent)] == ["soft", "hard"]
     assert not wrap_up.requested  # reset, so the next run is not stopped by a stale request
 
@@ -228,19 +252,21 @@ async def test_repeated_runs_restart_relative_clocks() -> None:
         termination_condition=MaxMessageTermination(3) | deadline,
     )
     first = await drive(clock, run_with_deadline(team, task="one", hard=10, clock=clock), until=10)
-    assert first.stop_reason is not None and first.stop_reason.startswith("Maximum number of messages")
+    assert first.stop_reason is not None
+    assert first.stop_reason.startswith("Maximum number of messages")
     assert clock.monotonic() == 8
     # The second run gets its own 10 s from the moment it starts (t=8), not from the first run's start.
     second = asyncio.ensure_future(run_with_deadline(team, task="two", hard=10, clock=clock))
-    while not clock.pending_sleepers >= 2:
-        await asyncio.sleep(0)
+    await until(lambda: clock.pending_sleepers >= 2)
     await clock.advance(9.5)
     assert not second.done()
     await clock.advance(0.5)
     result = await asyncio.wait_for(second, timeout=30)
-    assert result.stop_reason is not None and "reached after 10 s" in result.stop_reason
+    assert result.stop_reason is not None
+    assert "reached after 10 s" in result.stop_reason
     # The hard stop reset the team's conditions, so DeadlineTermination's relative clock restarts too.
-    assert deadline.remaining_s is None and not deadline.terminated
+    assert deadline.remaining_s is None
+    assert not deadline.terminated
 
 
 async def test_absolute_hard_deadline_already_passed_does_not_start(events: list[AgentkitEvent]) -> None:
@@ -259,7 +285,8 @@ async def test_absolute_hard_deadline_in_the_future() -> None:
     team = team_of(clock, ["a1"], [Scripted("never", latency=HANG)])
     at = datetime(2026, 1, 1, 0, 0, 4, tzinfo=timezone.utc)
     result = await drive(clock, run_with_deadline(team, task="go", hard=at, clock=clock), until=4)
-    assert result.stop_reason is not None and result.stop_reason.startswith("Hard deadline of 4 s reached after 4 s")
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("Hard deadline of 4 s reached after 4 s")
 
 
 async def test_callers_own_cancellation_still_raises() -> None:
@@ -267,8 +294,7 @@ async def test_callers_own_cancellation_still_raises() -> None:
     team = team_of(clock, ["a1", "a2"], [Scripted("never", latency=HANG), "b2"])
     token = CancellationToken()
     run = asyncio.ensure_future(run_with_deadline(team, task="go", hard=60, clock=clock, cancellation_token=token))
-    while not client_of(team, 1).calls:
-        await asyncio.sleep(0)
+    await until(lambda: bool(client_of(team, 1).calls))
     token.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(run, timeout=30)
@@ -280,12 +306,14 @@ async def test_consumer_that_stops_early_stops_the_run() -> None:
     clock = ManualClock()
     team = team_of(clock, ["a1", "a2"], [Scripted("never", latency=HANG), "b2"])
     stream = run_stream_with_deadline(team, task="go", hard=60, clock=clock)
-    first = await stream.__anext__()
-    assert first.source == "user"  # type: ignore[union-attr]
-    await stream.aclose()
+    sources = [(await stream.__anext__()).source for _ in range(2)]  # type: ignore[union-attr]
+    assert sources == ["user", "a"]
+    await until(lambda: bool(client_of(team, 1).calls))
+    await stream.aclose()  # b's call is hanging: closing the stream cancels it and recovers the team
+    assert client_of(team, 1).calls[0].outcome == "CancelledError"
     assert clock.pending_sleepers == 0
     second = await asyncio.wait_for(team.run(task="again"), timeout=30)
-    assert second.messages[0].source == "user"
+    assert [m.source for m in second.messages] == ["user", "a", "b"]
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ never leak a secret into any output."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 from typing import Any
@@ -186,6 +187,8 @@ def test_live_client_errors_are_documented(source: Any) -> None:
         # AutoGen keeps default_headers in clear in a live client's own dump (it does not mark them secret);
         # API keys and AWS keys are SecretStr there. The translated JSON (checked above) never has either.
         header_secrets = _all_secrets([e.get("default_headers") for e in _entries_of(source)])
+        if type(client).__name__ == "AzureOpenAIChatCompletionClient" and importlib.util.find_spec("azure") is None:
+            return  # AutoGen's Azure client needs autogen-ext[azure] to dump itself
         dumped = client.dump_component().model_dump_json()
         for secret in planted - header_secrets:
             assert secret not in dumped

@@ -789,8 +789,11 @@ class _Span:
     def set_status(self, status: Any, description: str | None = None) -> None:
         self.status = status
 
-    def end(self) -> None:
+    def end(self, end_time: int | None = None) -> None:
         self.ended = True
+
+    def is_recording(self) -> bool:
+        return True
 
 
 class _Tracer:
@@ -811,7 +814,11 @@ async def test_one_span_per_call_with_an_event_per_failed_attempt(monkeypatch: p
     clock = ManualClock()
     client = chain(scripted("p", StatusError(401), clock=clock), scripted("b", "ok", clock=clock), clock=clock)
     await client.create(MESSAGES)
-    (span,) = tracer.spans
+    span, failed_attempt, ok_attempt = tracer.spans
+    assert failed_attempt.name == "agentkit.failover.attempt p"
+    assert ok_attempt.name == "agentkit.failover.attempt b"
+    assert failed_attempt.ended
+    assert span.attributes["agentkit.answered_by"] == "b"
     assert span.name == "agentkit.failover.create"
     assert span.ended
     assert span.attributes["agentkit.attempts"] == 2
@@ -833,3 +840,40 @@ async def test_content_filter_finish_reason_is_an_answer_unless_configured_to_fa
     assert (await configured.create(MESSAGES)).content == "allowed"
     _, result = await collect(configured.create_stream(MESSAGES))
     assert result.content == "allowed too"
+
+
+def test_timers_do_not_keep_closed_event_loops_alive() -> None:
+    import gc
+
+    from agentkit.models import _timers
+
+    async def one_call() -> None:
+        client = FailoverChatCompletionClient([ScriptedChatCompletionClient(["a"], model_info=ALL_INFO)])
+        await client.create(MESSAGES)
+
+    for _ in range(3):
+        asyncio.run(one_call())
+    gc.collect()
+    assert not [loop for loop in _timers._SWEEPERS if loop.is_closed()]
+
+
+async def test_metered_client_records_failed_attempts_apart_and_the_model_that_answered() -> None:
+    from agentkit.models import MeteredChatCompletionClient
+    from agentkit.usage import UsageLedger
+
+    clock = ManualClock()
+    ledger = UsageLedger()
+    chain_client = chain(
+        scripted("gpt-4o", StatusError(401, "revoked"), clock=clock),
+        scripted("gpt-4o-mini", Scripted("ok", usage=(12, 4)), clock=clock),
+        clock=clock,
+    )
+    metered = MeteredChatCompletionClient(chain_client, ledger=ledger, agent="writer")
+    await metered.create(MESSAGES)
+    records = ledger.records
+    failed = [r for r in records if r.outcome == "error"]
+    billed = [r for r in records if r.billed]
+    assert [(r.member, r.model) for r in failed] == [("gpt-4o", "gpt-4o")]
+    assert len(billed) == 1
+    assert billed[0].model == "gpt-4o-mini"
+    assert billed[0].prompt_tokens == 12

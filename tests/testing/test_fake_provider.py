@@ -192,6 +192,7 @@ async def test_wait_for_requests_and_stop_release_a_hung_request() -> None:
     with pytest.raises(openai.APIConnectionError):
         await asyncio.wait_for(call, 5)
     assert len(_provider_threads()) == threads_before
+    assert fp._tasks == set()  # every connection task ended
     assert record.outcome == "hang"
     assert record.finished_at is not None
     await client.close()
@@ -221,9 +222,25 @@ async def test_keep_alive_reuses_one_connection(fake_provider: FakeProvider) -> 
     for _ in range(3):
         await client.create(MESSAGES)
     await client.close()
-    # a fresh connection per request would show one server task each; keep-alive needs at most one
     assert len(fake_provider.requests) == 3
-    assert all(r.headers.get("connection") == "keep-alive" for r in fake_provider.requests)
+    assert fake_provider.connections == 1
+
+
+def test_chunked_request_bodies_are_read(fake_provider: FakeProvider) -> None:
+    payload = json.dumps({"model": "chunky", "messages": [{"role": "user", "content": "hi"}]}).encode()
+    body = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (10, payload[:10], len(payload) - 10, payload[10:])
+    request = (
+        b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n"
+        b"connection: close\r\n\r\n" + body
+    )
+    with socket.create_connection(("127.0.0.1", fake_provider.port), timeout=5) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 200 OK")
+    assert b"Fake answer from chunky to: hi" in data
+    assert fake_provider.requests[0].body["model"] == "chunky"
 
 
 def test_fake_keys_look_fake() -> None:

@@ -1,4 +1,4 @@
-"""ScriptedChatCompletionClient: scripted results, streams, exceptions, latency on a ManualClock, usage, serialisation."""
+"""ScriptedChatCompletionClient: results, streams, exceptions, latency on a ManualClock, usage, serialisation."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ import openai
 import pytest
 from autogen_agentchat.agents import AssistantAgent
 from autogen_core import CancellationToken, ComponentModel, FunctionCall
-from autogen_core.models import ChatCompletionClient, CreateResult, RequestUsage, SystemMessage, UserMessage
+from autogen_core.models import (
+    ChatCompletionClient,
+    CreateResult,
+    LLMMessage,
+    RequestUsage,
+    SystemMessage,
+    UserMessage,
+)
 
 from agentkit.exceptions import ConfigurationError
 from agentkit.testing import (
@@ -172,7 +179,7 @@ async def test_exhaustion_modes() -> None:
 
 def test_count_tokens_is_offline_and_deterministic() -> None:
     client = ScriptedChatCompletionClient([], token_limit=1000)
-    messages = [SystemMessage(content="Be brief."), UserMessage(content="hello there", source="user")]
+    messages: list[LLMMessage] = [SystemMessage(content="Be brief."), UserMessage(content="hello there", source="user")]
     expected = (3 + estimate_tokens("Be brief.")) + (3 + estimate_tokens("hello there"))
     assert client.count_tokens(messages) == expected
     assert client.remaining_tokens(messages) == 1000 - expected
@@ -181,7 +188,7 @@ def test_count_tokens_is_offline_and_deterministic() -> None:
 def test_default_model_info_declares_every_capability() -> None:
     client = ScriptedChatCompletionClient([])
     info = client.model_info
-    assert info["function_calling"] and info["vision"] and info["json_output"] and info["structured_output"]
+    assert [info["function_calling"], info["vision"], info["json_output"], info["structured_output"]] == [True] * 4
     assert info["family"] == "unknown"
     assert client.capabilities == {"vision": True, "function_calling": True, "json_output": True}
     assert client.model == "scripted-model"

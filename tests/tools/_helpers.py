@@ -9,7 +9,7 @@ from typing import Any
 
 from autogen_core import EVENT_LOGGER_NAME
 from autogen_core.models import CreateResult, RequestUsage
-from autogen_core.tools import FunctionTool, StaticStreamWorkbench
+from autogen_core.tools import BaseTool, FunctionTool, StaticStreamWorkbench
 
 from agentkit.events import ToolDecisionEvent
 from agentkit.tools import ToolDecision
@@ -48,7 +48,7 @@ def send_email(to: str, body: str, api_key: str = "") -> str:
     return f"sent to {to}"
 
 
-def tools() -> list[FunctionTool]:
+def tools() -> list[BaseTool[Any, Any]]:
     return [
         FunctionTool(read_file, description="Read a file."),
         FunctionTool(fetch, description="Fetch a URL."),

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """More than 200 hostile tool calls against one policy: every one must be refused and none may run.
 
 Name tricks, path traversal and symlinks, URL tricks, oversized, wrongly typed and deeply nested arguments,
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from autogen_core.tools import FunctionTool, StaticStreamWorkbench
+from autogen_core.tools import BaseTool, FunctionTool, StaticStreamWorkbench
 
 from agentkit.testing import ManualClock
 from agentkit.tools import ApprovalDecision, ApprovalRequest, PolicyWorkbench, ToolPolicy
@@ -27,7 +28,9 @@ POLICY: dict[str, Any] = {
     "max_depth": 16,
     "max_argument_bytes": 100_000,
     "tools": {
-        "read_file": {"args": {"path": {"required": True, "path": {"within": ["{root}/data"], "relative_to": "{root}/data"}}}},
+        "read_file": {
+            "args": {"path": {"required": True, "path": {"within": ["{root}/data"], "relative_to": "{root}/data"}}}
+        },
         "fetch": {
             "args": {"url": {"required": True, "url": {"hosts": ["api.example.com", "*.docs.example.org"]}}},
         },
@@ -90,7 +93,7 @@ def _fill(value: Any, root: Path) -> Any:
 
 
 def _workbench(root: Path, **kwargs: Any) -> PolicyWorkbench:
-    tools = [
+    tools: list[BaseTool[Any, Any]] = [
         FunctionTool(read_file, description="Read."),
         FunctionTool(fetch, description="Fetch."),
         FunctionTool(add, description="Add."),
@@ -118,12 +121,14 @@ NAME_TRICKS: list[str] = [
     "delete_fi\u0301le", "read_file\x00", "read_file ", "READ_FILE", "Read_File", "read-file", "read_filе",
     "read_file\u200b", "rm_rf", "shell", "exec", "", " ", "\x00", "a" * 300, "read_file;delete_file",
     "read_file,delete_file", "read_file|delete_file", "__import__", "transfer\u00a0", "ADD", "add_",
-]  # fmt: skip  # noqa: RUF001
+]  # fmt: skip
 
 PATH_TRICKS: list[Any] = [
     "../outside/secret.txt", "{root}/outside/secret.txt", "{root}/data/../outside/secret.txt", "/etc/passwd",
-    "/etc/shadow", "link_out/secret.txt", "{root}/data/link_out/secret.txt", "passwd_link", "{root}/data/passwd_link",
-    "chain/secret.txt", "dangling", "dangling/new.txt", "sub/rel_link", "{root}/data/sub/rel_link",
+    "/etc/shadow", "link_out/secret.txt", "{root}/data/link_out/secret.txt", "passwd_link",
+    "{root}/data/passwd_link",
+    "chain/secret.txt", "link_out/..", "link_out/../outside/secret.txt", "chain/../outside", "dangling",
+    "dangling/new.txt", "sub/rel_link", "{root}/data/sub/rel_link",
     "sub/../../outside/secret.txt", "{root}/data/sub/../../outside", "~/.ssh/id_rsa", "~root/.bashrc", "$HOME/x",
     "${HOME}/x", "{root}/data/$HOME", "%USERPROFILE%/x", "..\\outside\\secret.txt", "{root}\\data\\..\\outside",
     "．．／outside/secret.txt", "{root}/data/．．/outside", "{root}/data/\u2024\u2024/outside", "file:///etc/passwd",
@@ -154,15 +159,17 @@ URL_TRICKS: list[Any] = [
     "https://xdocs.example.org/", "https://a.docs.example.org.evil.com/", "https://a.docs.example.org@evil.com/",
     "https://API.EXAMPLE.COM.evil.com/", "https://api.example.co/", "https://api-example.com/",
     "https://api.example.com" + "/x" * 2000, ["https://api.example.com/"], 42, None, {"url": "https://api.example.com"},
-]  # fmt: skip  # noqa: RUF001
+]  # fmt: skip
 
 ARG_TRICKS: list[tuple[str, Any]] = [
-    ("add", {"a": "1", "b": 2}), ("add", {"a": 1.5, "b": 2}), ("add", {"a": True, "b": 2}), ("add", {"a": None, "b": 2}),
+    ("add", {"a": "1", "b": 2}), ("add", {"a": 1.5, "b": 2}), ("add", {"a": True, "b": 2}),
+    ("add", {"a": None, "b": 2}),
     ("add", {"a": [1], "b": 2}), ("add", {"a": {"v": 1}, "b": 2}), ("add", {"a": 10**100, "b": 2}),
     ("add", {"a": -1001, "b": 2}), ("add", {"a": 1001, "b": 2}), ("add", {"a": float("nan"), "b": 2}),
     ("add", {"a": float("inf"), "b": 2}), ("add", {"a": 1}), ("add", {}), ("add", {"a": 1, "b": 2, "c": 3}),
     ("add", {"A": 1, "a": 1, "b": 2}), ("add", {"a ": 1, "b": 2}), ("add", {"a": 1, "b": 2, "__class__": "x"}),
-    ("add", {"a": 1, "b": _deep(50)}), ("add", {"a": 1, "b": _deep(5000)}), ("add", {"a": 1, "b": 2, "x": "y" * 200_000}),
+    ("add", {"a": 1, "b": _deep(50)}), ("add", {"a": 1, "b": _deep(5000)}),
+    ("add", {"a": 1, "b": 2, "x": "y" * 200_000}),
     ("add", {"a": 1, "b": 2, **{f"k{i}": i for i in range(20_000)}}), ("add", {"a": b"1", "b": 2}),
     ("add", {"a": {1, 2}, "b": 2}), ("add", {"a": object(), "b": 2}), ("add", {1: 1, "b": 2}),
     ("add", {"a": 1, "b": 2, "nested": {"deep": _deep(30)}}),
@@ -176,9 +183,11 @@ ARG_TRICKS: list[tuple[str, Any]] = [
 ]  # fmt: skip
 
 APPROVAL_TRICKS: list[tuple[str, Any]] = [
-    ("raises", RuntimeError("approver down")), ("raises_value", ValueError("bad")), ("none", None), ("string", "yes"),
+    ("raises", RuntimeError("approver down")), ("raises_value", ValueError("bad")), ("none", None),
+    ("string", "yes"),
     ("int", 1), ("dict", {"action": "approve"}), ("edit_bad_amount", ApprovalDecision.edit({"amount": 1e9})),
-    ("edit_wrong_type", ApprovalDecision.edit({"amount": "all"})), ("edit_nan", ApprovalDecision.edit({"amount": float("nan")})),
+    ("edit_wrong_type", ApprovalDecision.edit({"amount": "all"})),
+    ("edit_nan", ApprovalDecision.edit({"amount": float("nan")})),
     ("edit_not_mapping", ApprovalDecision("edit", arguments=None)), ("deny", ApprovalDecision.deny("no")),
     ("false", False), ("bogus_action", ApprovalDecision("explode")),  # type: ignore[arg-type]
     ("cancelled", asyncio.CancelledError()), ("edit_deep", ApprovalDecision.edit({"amount": 1, "x": _deep(40)})),

@@ -20,7 +20,7 @@ from autogen_core.tools import BaseStreamTool, StaticStreamWorkbench
 from pydantic import BaseModel
 
 from agentkit.exceptions import ConfigurationError
-from agentkit.testing import ScriptedChatCompletionClient
+from agentkit.testing import FakeProvider, Reply, ScriptedChatCompletionClient
 from agentkit.tools import PolicyWorkbench, ToolDenialTermination, check_handoffs, guard_tools
 
 from ._helpers import EXECUTED, MemorySink, add, delete_file, read_file, tool_calls, workbench
@@ -36,7 +36,7 @@ def _results(messages: Any) -> dict[str, tuple[bool, str]]:
     for message in messages:
         if isinstance(message, ToolCallExecutionEvent):
             for result in message.content:
-                out[result.name] = (result.is_error, result.content)
+                out[result.name] = (bool(result.is_error), result.content)
     return out
 
 
@@ -145,19 +145,23 @@ class _Args(BaseModel):
     n: int
 
 
-class Counter(BaseStreamTool[_Args, ModelClientStreamingChunkEvent, int]):
-    def __init__(self) -> None:
-        super().__init__(_Args, int, "count", "Count to n, streaming progress.")
+class _Result(BaseModel):
+    n: int
 
-    async def run(self, args: _Args, cancellation_token: CancellationToken) -> int:
-        return args.n
+
+class Counter(BaseStreamTool[_Args, ModelClientStreamingChunkEvent, _Result]):
+    def __init__(self) -> None:
+        super().__init__(_Args, _Result, "count", "Count to n, streaming progress.")
+
+    async def run(self, args: _Args, cancellation_token: CancellationToken) -> _Result:
+        return _Result(n=args.n)
 
     async def run_stream(
         self, args: _Args, cancellation_token: CancellationToken
-    ) -> AsyncGenerator[ModelClientStreamingChunkEvent | int, None]:
+    ) -> AsyncGenerator[ModelClientStreamingChunkEvent | _Result, None]:
         for i in range(args.n):
             yield ModelClientStreamingChunkEvent(content=f"tick {i}", source="count")
-        yield args.n
+        yield _Result(n=args.n)
 
 
 async def test_streaming_tool_events_pass_through_the_policy() -> None:
@@ -180,3 +184,38 @@ async def test_agent_with_guarded_workbench_serialises() -> None:
 
 def test_read_file_helper_is_plain() -> None:
     assert read_file("x") == "contents of x"
+
+
+async def test_real_openai_client_over_the_fake_provider(fake_provider: FakeProvider) -> None:
+    fake_provider.script(
+        "gpt-4o-mini",
+        Reply.tool_calls([("delete_file", {"path": "/"}), ("add", {"a": 20, "b": 22})]),
+        Reply.text("The sum is 42."),
+    )
+    client = fake_provider.openai_client("gpt-4o-mini")
+    sink = MemorySink()
+    wb = guard_tools([add, delete_file], {"deny": ["delete_*"]}, audit=sink, advertise_denied=True)
+    agent = AssistantAgent("calc", model_client=client, workbench=wb, reflect_on_tool_use=True)
+    result = await agent.run(task="add")
+    await client.close()
+    results = _results(result.messages)
+    assert results["add"] == (False, "42")
+    assert results["delete_file"][0] is True
+    assert result.messages[-1].to_text() == "The sum is 42."
+    assert EXECUTED == [("add", {"a": 20, "b": 22})]
+    # outside a team there is no AutoGen runtime context to name the agent; pass agent= to record it
+    assert [(r.tool, r.decision, r.agent) for r in sink.records] == [
+        ("delete_file", "deny", None),
+        ("add", "allow", None),
+    ]
+    first_request = fake_provider.requests_for("gpt-4o-mini")[0].body
+    assert sorted(t["function"]["name"] for t in first_request["tools"]) == ["add", "delete_file"]
+
+
+async def test_demo_act(fake_provider: FakeProvider) -> None:
+    from agentkit._demo import act_tools
+    from agentkit._demo._framework import DemoEnv
+
+    report = await act_tools.run(DemoEnv(provider=fake_provider, quiet=True))
+    assert report.ok, report
+    assert report.facts["ran"] == "read_file(report.txt)"

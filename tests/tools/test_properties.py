@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001
 """Property-based tests (hypothesis) for the path and URL rules: whatever they allow is really inside."""
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def test_arbitrary_text_never_escapes(tree: Path, value: str) -> None:
     rule = PathRule(within=[root], relative_to=root, case_insensitive=False)
     if rule.check(value) is None:
         assert unicodedata.normalize("NFKC", value) == value
-        assert "\x00" not in value and "\\" not in value
+        assert "\x00" not in value
+        assert "\\" not in value
         assert _inside(os.path.realpath(os.path.join(root, value)), root), repr(value)
 
 
@@ -76,11 +78,13 @@ HOSTS = st.sampled_from(
         "evil.com", "api.example.com.evil.com", "127.0.0.1", "2130706433", "0x7f.1", "[::1]", "[::ffff:127.0.0.1]",
         "xn--pi-7kc.example.com", "аpi.example.com", "api.example.com%2f", "", "api.example.com:443", "10.0.0.1",
     ]
-)  # fmt: skip  # noqa: RUF001
+)  # fmt: skip
 SCHEMES = st.sampled_from(["https", "http", "HTTPS", "ftp", "file", "javascript", ""])
 USERINFO = st.sampled_from(["", "user@", "user:pw@", "api.example.com@", "@"])
 PORTS = st.sampled_from(["", ":443", ":80", ":8443", ":0", ":99999", ":", ":４４３"])
-PATHS = st.sampled_from(["", "/", "/x?y=1", "/#frag", "/@evil.com", "?@evil.com", "#@evil.com", "/..%2f", "\\@evil.com"])
+PATHS = st.sampled_from(
+    ["", "/", "/x?y=1", "/#frag", "/@evil.com", "?@evil.com", "#@evil.com", "/..%2f", "\\@evil.com"]
+)
 
 
 def _allowed_host(host: str) -> bool:
@@ -120,7 +124,8 @@ def test_arbitrary_text_urls_only_reach_allowed_hosts(value: str) -> None:
     if RULE.check(value) is None:
         parts = urlsplit(value)
         assert parts.scheme.lower() == "https"
-        assert parts.hostname is not None and _allowed_host(parts.hostname)
+        assert parts.hostname is not None
+        assert _allowed_host(parts.hostname)
         try:
             other = httpx.URL(value)
         except Exception:
@@ -135,4 +140,5 @@ def test_anything_after_the_host_part_never_changes_the_host(base: str, tail: st
     url = base + "/" + tail
     if RULE.check(url) is None:
         host = urlsplit(url).hostname
-        assert host is not None and _allowed_host(host)
+        assert host is not None
+        assert _allowed_host(host)

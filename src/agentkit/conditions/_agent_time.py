@@ -49,8 +49,9 @@ class AgentTimeBudgetTermination(TerminationCondition, Component[AgentTimeBudget
       :class:`~agentkit.models.MeteredChatCompletionClient` (which attributes calls to the calling agent).
       Tool time is not included. Successful, cancelled and failed calls count; a failover client's failed
       attempts (``outcome="error"`` with a ``member``) do not, because the call's own record covers them
-      (if every member fails, only those attempts are recorded, so that call is not counted). Records count from the condition's construction or last
-      ``reset()`` on; use one ledger per team, or unique agent names, so other teams' calls are not counted.
+      (if every member fails, only those attempts are recorded, so that call is not counted). Records count
+      from the condition's construction or last ``reset()`` on; use one ledger per team, or unique agent
+      names, so other teams' calls are not counted.
 
     Checked at turn boundaries only; the team calls ``reset()`` after every stop, which zeroes every agent's
     total (the budget is per run).

@@ -123,7 +123,8 @@ class DeadlineTermination(TerminationCondition, Component[DeadlineTerminationCon
                 f"{fmt_seconds(late)} past the deadline."
             )
         else:
-            assert self._seconds is not None and self._turns.started_at is not None
+            assert self._seconds is not None
+            assert self._turns.started_at is not None
             elapsed = self._clock.monotonic() - self._turns.started_at
             if elapsed < self._seconds:
                 return None
@@ -153,5 +154,3 @@ class DeadlineTermination(TerminationCondition, Component[DeadlineTerminationCon
                 "DeadlineTerminationConfig", "exactly one of `seconds` and `at` must be set.", "Set one of them."
             )
         return cls(config.seconds if config.seconds is not None else config.at)  # type: ignore[arg-type]
-
-

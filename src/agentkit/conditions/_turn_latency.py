@@ -43,15 +43,16 @@ class TurnLatencyTermination(TerminationCondition, Component[TurnLatencyTerminat
     The check happens when a turn *ends*: a turn that hangs is never reported by any condition. Use
     :func:`agentkit.deadlines.run_with_deadline` to interrupt it.
 
-    A slow turn is one whose duration exceeds its agent's limit (``per_agent`` first, then ``limit``); any
-    other turn (fast, or by an agent without a limit) breaks a streak. After ``reset()`` (the team calls it
-    after every stop) the streak and the turn clock start again with the next run.
+    A slow turn is one whose duration exceeds its agent's limit (``per_agent`` first, then ``limit``). With
+    ``consecutive=N`` the run stops when one agent has N slow turns in a row: each agent has its own streak,
+    which only that agent's next fast turn breaks (other agents' turns in between do not). After ``reset()``
+    (the team calls it after every stop) the streaks and the turn clock start again with the next run.
 
     Args:
         limit: Longest acceptable turn, in seconds or as a ``timedelta``; ``None`` to limit only the agents in
             ``per_agent``.
         per_agent: Limits for named agents, overriding ``limit``.
-        consecutive: Stop after this many slow turns in a row (default 1: the first slow turn stops).
+        consecutive: Stop when one agent has this many slow turns in a row (default 1: the first slow turn).
         clock: Clock read at each turn boundary (not serialised; defaults to the system clock).
 
     Raises:
@@ -82,7 +83,7 @@ class TurnLatencyTermination(TerminationCondition, Component[TurnLatencyTerminat
         self._consecutive = positive_int(consecutive, field="consecutive")
         self._clock = check_clock(clock)
         self._turns = TurnClock(self._clock)
-        self._streak = 0
+        self._streaks: dict[str | None, int] = {}
         self._terminated = False
         self._last_turn: tuple[str | None, float] | None = None
 
@@ -113,21 +114,23 @@ class TurnLatencyTermination(TerminationCondition, Component[TurnLatencyTerminat
         self._last_turn = (agent, duration)
         limit = self.limit_for(agent)
         if limit is None or duration <= limit:
-            self._streak = 0
+            self._streaks[agent] = 0
             return None
-        self._streak += 1
-        if self._streak < self._consecutive:
+        streak = self._streaks[agent] = self._streaks.get(agent, 0) + 1
+        if streak < self._consecutive:
             return None
         self._terminated = True
-        content = f"Turn latency limit exceeded: agent {agent!r} took {fmt_seconds(duration)} (limit {fmt_seconds(limit)})"
+        content = (
+            f"Turn latency limit exceeded: agent {agent!r} took {fmt_seconds(duration)} (limit {fmt_seconds(limit)})"
+        )
         if self._consecutive > 1:
-            content += f"; {self._streak} slow turns in a row"
+            content += f"; its {streak} slow turns in a row"
         return StopMessage(content=content + ".", source="TurnLatencyTermination")
 
     async def reset(self) -> None:
         """Clear the stop, the streak and the turn clock (the next call starts a new run)."""
         self._terminated = False
-        self._streak = 0
+        self._streaks.clear()
         self._last_turn = None
         self._turns.reset()
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from autogen_agentchat.base import ChatAgent, TaskRunner, Team
-from autogen_agentchat.messages import MessageFactory
+from autogen_agentchat.messages import BaseChatMessage, MessageFactory
 from autogen_core import AgentId, CancellationToken
 
 __all__ = ("AfterHardStop", "recover", "undo_interrupted_turn")
@@ -134,8 +134,11 @@ def _as_model_message(raw: Any, factory: MessageFactory) -> tuple[Any, Any]:
     """``(source, content)`` of the model message an agent adds to its context for a buffered chat message."""
     try:
         message = factory.create(raw)
-        dumped = message.to_model_message().model_dump()  # type: ignore[attr-defined]
-    except (ValueError, TypeError, AttributeError):  # unknown custom message type: compare the raw fields
+    except (ValueError, TypeError):  # unknown custom message type: compare the raw fields
+        message = None
+    if isinstance(message, BaseChatMessage):
+        dumped: Mapping[str, Any] = message.to_model_message().model_dump()
+    else:
         dumped = raw if isinstance(raw, Mapping) else {}
     return dumped.get("source"), dumped.get("content")
 
@@ -160,7 +163,7 @@ def _turn_start(messages: Sequence[Any], buffer: Sequence[Any]) -> int | None:
         window = messages[start:end]
         if all(
             isinstance(m, Mapping) and m.get("type") == "UserMessage" and (m.get("source"), m.get("content")) == e
-            for m, e in zip(window, expected)
+            for m, e in zip(window, expected, strict=False)
         ):
             return start
     return None

@@ -16,7 +16,6 @@ from collections.abc import AsyncGenerator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Union
 
 from autogen_agentchat.base import ChatAgent, TaskResult, TaskRunner, Team, TerminationCondition
 from autogen_agentchat.conditions import ExternalTermination
@@ -33,9 +32,9 @@ from ._wrap_up import WrapUpTermination
 
 __all__ = ("AfterHardStop", "run_stream_with_deadline", "run_with_deadline")
 
-Task = Union[str, BaseChatMessage, Sequence[BaseChatMessage], None]
-WrapUp = Union[WrapUpTermination, ExternalTermination]
-StreamItem = Union[BaseAgentEvent, BaseChatMessage, TaskResult]
+Task = str | BaseChatMessage | Sequence[BaseChatMessage] | None
+WrapUp = WrapUpTermination | ExternalTermination
+StreamItem = BaseAgentEvent | BaseChatMessage | TaskResult
 
 
 @dataclass
@@ -59,6 +58,7 @@ _HARD = _Sentinel("HARD")
 class _State:
     soft_fired: bool = False
     hard_fired: bool = False
+    interrupting: bool = False
     hard_elapsed: float = 0.0
     escalated: bool = False
     stuck: bool = False
@@ -68,7 +68,7 @@ _CURRENT_RUN: ContextVar[_State | None] = ContextVar("agentkit_deadline_run", de
 
 
 class _QuietCancellations(logging.Filter):
-    """Drop AutoGen's "Error processing publish message" tracebacks for cancellations a hard deadline caused.
+    """Drop AutoGen's "Error processing publish message" tracebacks for cancellations the runner caused.
 
     The runtime logs every handler that ends with ``CancelledError`` at ERROR with a traceback; when the runner
     cancelled it on purpose that is noise. The run's state travels in a context variable, which the team's
@@ -77,7 +77,7 @@ class _QuietCancellations(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         state = _CURRENT_RUN.get()
-        if state is None or not state.hard_fired or not record.exc_info:
+        if state is None or not state.interrupting or not record.exc_info:
             return True
         return not isinstance(record.exc_info[1], asyncio.CancelledError)
 
@@ -224,9 +224,14 @@ async def run_stream_with_deadline(
 
     start = clock.monotonic()
     token = CancellationToken()
-    if cancellation_token is not None:
-        cancellation_token.add_callback(token.cancel)
     state = _State()
+    if cancellation_token is not None:
+
+        def cancelled_by_caller() -> None:
+            state.interrupting = True
+            token.cancel()
+
+        cancellation_token.add_callback(cancelled_by_caller)
     queue: asyncio.Queue[StreamItem | _Failed | _Sentinel] = asyncio.Queue()
 
     _install_filter()
@@ -273,7 +278,7 @@ async def run_stream_with_deadline(
             await clock.sleep(max(0.0, hard_s - (clock.monotonic() - start)))
         else:
             await clock.sleep(hard_s)
-        state.hard_fired = True
+        state.hard_fired = state.interrupting = True
         state.hard_elapsed = clock.monotonic() - start
         token.cancel()
         _interrupt(target, pump_task)
@@ -339,7 +344,9 @@ async def run_stream_with_deadline(
         timer_task.cancel()
         if not pump_task.done():
             # The consumer stopped early (break, aclose or its own cancellation): stop the run too.
+            state.interrupting = True
             token.cancel()
+            _interrupt(target, pump_task)
             await _settle(target, pump_task, after_hard_stop if not finished else "none", grace_s, clock)
         if state.soft_fired:
             for condition in wrap_ups:
@@ -402,7 +409,9 @@ async def run_with_deadline(
     output_task_messages: bool = True,
     clock: Clock = SYSTEM_CLOCK,
 ) -> TaskResult:
-    """Run a team (or agent) like ``run``, under a hard deadline that interrupts it; see :func:`run_stream_with_deadline`.
+    """Run a team (or agent) like ``run``, under a hard deadline that interrupts it.
+
+    Same arguments as :func:`run_stream_with_deadline`, which documents the deadlines and the recovery.
 
     Returns AutoGen's ``TaskResult`` when the run ends by itself or wraps up at the soft deadline, and a
     ``TaskResult`` with the messages produced so far and a ``stop_reason`` starting with ``"Hard deadline"``
@@ -432,5 +441,3 @@ async def run_with_deadline(
             result = item
     assert result is not None, "run_stream_with_deadline always ends with a TaskResult"
     return result
-
-

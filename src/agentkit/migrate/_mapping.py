@@ -8,6 +8,8 @@ kept in memory only, in :class:`EnvAllocator`, for the live client.
 from __future__ import annotations
 
 import hashlib
+import json
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -327,6 +329,19 @@ class _Entry:
         if not isinstance(value, str) or (required and not value.strip()):
             raise self.error(key, f"must be a non-empty string, got {_type_name(value)}.", f'Use "{key}": "...".')
         return value
+
+
+def _json_safe(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is plain, finite JSON (callables such as ``filter_func`` are allowed: reported later)."""
+    if depth > 50:
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json_safe(v, depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_json_safe(v, depth + 1) for v in value)
+    return True
 
 
 def resolve_api_type(value: Any, location: str) -> str:
@@ -825,6 +840,13 @@ def _openai_compatible(e: _Entry, env: EnvAllocator, api_type: str, model: str) 
 def _azure(e: _Entry, env: EnvAllocator, model: str, api_type_value: str | None) -> tuple[str, dict[str, Any]]:
     target = "AzureOpenAIChatCompletionClient"
     config: dict[str, Any] = {"model": model}
+    auth = [k for k in ("api_key", "azure_ad_token", "azure_ad_token_provider") if e.entry.get(k) is not None]
+    if len(auth) > 1:
+        raise e.error(
+            auth[1],
+            f"{' and '.join(auth)} are mutually exclusive (the openai SDK refuses both, v0.2 failed too).",
+            "Keep one way to authenticate.",
+        )
     deployment = e.string("azure_deployment")
     if deployment is not None:
         stripped = deployment.replace(".", "")
@@ -1091,6 +1113,9 @@ def translate_entry(
         ConfigTranslationError: a wrong type, a missing model or an unknown ``api_type``.
     """
     e = _Entry(entry, location, origins)
+    for key, value in entry.items():
+        if not _json_safe(value):
+            raise e.error(key, "holds a value JSON cannot represent (NaN, Infinity or a non-JSON type).", "Fix it.")
     api_type_value = e.take("api_type")
     api_type = resolve_api_type(api_type_value, location)
     if api_type_value is not None:
@@ -1152,6 +1177,12 @@ def translate_entry(
     if provider in (OPENAI, AZURE) and isinstance(fmt, Mapping) and "json_schema" not in fmt:
         config["response_format"] = {**fmt, "json_schema": None}  # AutoGen's config model requires the key
     _validate(e, provider, config)
+    for key, value in config.items():
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            source = key if key in e.entry else _SOURCE_KEY.get(key, key)
+            raise e.error(source, "holds a value JSON cannot represent.", "Use plain JSON values.") from None
     description = f"{label} {model}, translated from pyautogen v0.2 config entry {location}"
     if tags:
         description += f" (tags: {', '.join(str(t) for t in tags)})"
@@ -1201,6 +1232,4 @@ def _validate(e: _Entry, provider: str, config: dict[str, Any]) -> None:
 
 def stable_digest(data: Any) -> str:
     """A short stable digest of a JSON-ready value (used to name cache directories)."""
-    import json
-
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:12]

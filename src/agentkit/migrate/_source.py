@@ -48,6 +48,8 @@ class LoadedSource:
 def _parse_json(text: str, label: str) -> Any:
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ConfigTranslationError(label, "is nested too deeply.", "Check the JSON.") from None
     except json.JSONDecodeError as error:
         raise ConfigTranslationError(
             f"{label} (line {error.lineno}, column {error.colno})",
@@ -68,6 +70,10 @@ def _read_file(path: str, label: str) -> Any:
         raise ConfigTranslationError(label, "is a directory, not a file.", "Pass the JSON file inside it.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigTranslationError(label, f"cannot be read ({type(error).__name__}).", "Check the file.") from None
+    except ValueError:  # e.g. an embedded NUL byte
+        raise ConfigTranslationError(
+            label, "is not a valid file path.", "Pass a file path or a variable name."
+        ) from None
     return _parse_json(text, label)
 
 

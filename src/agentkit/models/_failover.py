@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal
@@ -70,7 +71,7 @@ __all__ = (
 _tracer = trace.get_tracer("agentkit")
 _event_logger = logging.getLogger(EVENT_LOGGER_NAME)
 _NOT_HEALTH = frozenset({ErrorClass.CONTEXT_LENGTH, ErrorClass.CONTENT_FILTER, ErrorClass.BAD_REQUEST})
-_SDK_MODULES = ("autogen_ext.models.openai", "autogen_ext.models.anthropic")
+_SDK_PROVIDERS = ("openai", "anthropic")  # provider paths and AutoGen's short names of SDK-backed clients
 _END: Any = object()
 
 HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
@@ -519,7 +520,10 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 raise NoEligibleMemberError(call.skipped)
         else:
             eligible = self._members
-        if not any(m.breaker.allows() for m in eligible):
+        for m in eligible:
+            if m.breaker.allows():
+                break
+        else:
             # Every circuit is open: rather than "nothing available", probe the one that recovers soonest.
             soonest = min(eligible, key=lambda m: m.breaker.open_until or 0.0)
             for m in eligible:
@@ -579,8 +583,33 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
 
     # ------------------------------------------------------------------ accounting
 
+    def _attempt_span(self, call: _Call, member: _Member, latency: float, attributes: dict[str, Any]) -> None:
+        """A child span for one attempt, only when the call's span is recorded (free otherwise)."""
+        if call.span is None or not call.span.is_recording():
+            return
+        end = time.time_ns()
+        span = _tracer.start_span(
+            f"agentkit.failover.attempt {member.name}",
+            context=trace.set_span_in_context(call.span),
+            attributes={f"agentkit.{k}": v for k, v in attributes.items()},
+            start_time=end - int(latency * 1e9),
+        )
+        if attributes.get("error"):
+            span.set_status(trace.StatusCode.ERROR, str(attributes["error"]))
+        span.end(end_time=end)
+
     def _record_ok(self, member: _Member, call: _Call, result: CreateResult, started: float) -> None:
         member.breaker.record_success()
+        if call.span is not None and call.span.is_recording():
+            latency = self.clock.monotonic() - started
+            call.span.set_attribute("agentkit.answered_by", member.name)
+            attributes: dict[str, Any] = {
+                "member": member.name,
+                "model": member.model,
+                "attempt": call.attempts,
+                "outcome": "ok",
+            }
+            self._attempt_span(call, member, latency, attributes)
         usage = result.usage
         self._total_usage = RequestUsage(
             prompt_tokens=self._total_usage.prompt_tokens + usage.prompt_tokens,
@@ -632,17 +661,16 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             )
         )
         if call.span is not None:
-            call.span.add_event(
-                "agentkit.failover.attempt_failed",
-                {
-                    "member": member.name,
-                    "model": member.model,
-                    "attempt": call.attempts,
-                    "outcome": outcome,
-                    "error_class": "" if error_class is None else error_class.value,
-                    "error": type(error).__name__,
-                },
-            )
+            attributes: dict[str, Any] = {
+                "member": member.name,
+                "model": member.model,
+                "attempt": call.attempts,
+                "outcome": outcome,
+                "error_class": "" if error_class is None else error_class.value,
+                "error": type(error).__name__,
+            }
+            call.span.add_event("agentkit.failover.attempt_failed", attributes)
+            self._attempt_span(call, member, latency, attributes)
         sink = attempt_sink()
         if sink is not None:
             sink(
@@ -1126,7 +1154,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             component = m.client
             if (
                 m.disable_sdk_retries
-                and component.provider.startswith(_SDK_MODULES)
+                and any(sdk in component.provider.lower() for sdk in _SDK_PROVIDERS)
                 and "max_retries" not in component.config
             ):
                 component = component.model_copy(update={"config": {**component.config, "max_retries": 0}})

@@ -24,22 +24,25 @@ _INF = float("inf")
 class _Sweeper:
     """All system-clock alarms of one event loop, served by one timer handle at the earliest expiry."""
 
-    __slots__ = ("__weakref__", "_at", "_clock", "_handle", "_loop", "active")
+    __slots__ = ("_at", "_clock", "_handle", "active")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, clock: Clock) -> None:
-        self._loop = loop
-        self._clock = clock
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock  # no reference to the loop: it is this sweeper's weak key
         self.active: dict[_Alarm, float] = {}
-        self._handle: asyncio.TimerHandle | None = None
+        # Weak: the loop's timer heap keeps the handle alive; a strong reference would keep the loop (this
+        # sweeper's weak key) alive through the handle.
+        self._handle: weakref.ref[asyncio.TimerHandle] | None = None
         self._at = _INF
 
     def add(self, alarm: _Alarm, when: float) -> None:
         self.active[alarm] = when
         if when < self._at:
-            if self._handle is not None:
-                self._handle.cancel()
+            handle = self._handle() if self._handle is not None else None
+            if handle is not None:
+                handle.cancel()
             self._at = when
-            self._handle = self._loop.call_later(max(0.0, when - self._clock.monotonic()), self._sweep)
+            delay = max(0.0, when - self._clock.monotonic())
+            self._handle = weakref.ref(asyncio.get_running_loop().call_later(delay, self._sweep))
 
     def _sweep(self) -> None:
         self._handle = None
@@ -57,18 +60,26 @@ class _Sweeper:
 _SWEEPERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sweeper] = weakref.WeakKeyDictionary()
 
 
+_LAST: tuple[weakref.ref[asyncio.AbstractEventLoop], _Sweeper] | None = None
+
+
 def _sweeper(clock: Clock) -> _Sweeper:
+    global _LAST
     loop = asyncio.get_running_loop()
+    last = _LAST
+    if last is not None and last[0]() is loop:
+        return last[1]
     sweeper = _SWEEPERS.get(loop)
     if sweeper is None:
-        sweeper = _SWEEPERS[loop] = _Sweeper(loop, clock)
+        sweeper = _SWEEPERS[loop] = _Sweeper(clock)
+    _LAST = (weakref.ref(loop), sweeper)
     return sweeper
 
 
 class _Alarm:
     """Calls ``callback`` at monotonic time ``when`` on ``clock``; cancellable; re-armable."""
 
-    __slots__ = ("__weakref__", "_callback", "_clock", "_sweeper", "_task", "when")
+    __slots__ = ("_callback", "_clock", "_sweeper", "_task", "when")
 
     def __init__(self, clock: Clock, callback: object) -> None:
         self._clock = clock

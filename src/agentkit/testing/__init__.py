@@ -5,12 +5,14 @@
 - :class:`ScriptedChatCompletionClient` — an in-process fake ``ChatCompletionClient`` answering from a
   script of texts, results, exceptions and :class:`Scripted` steps (latency, chunks, mid-stream failures).
 - :class:`ManualClock` — a clock that only moves when the test advances it.
+- :func:`tiktoken_offline` — make tiktoken fail fast instead of downloading encodings.
 """
 
 from __future__ import annotations
 
 from ._clock import ManualClock
 from ._fake_provider import FAKE_ANTHROPIC_KEY, FAKE_OPENAI_KEY, FakeProvider, RecordedRequest
+from ._offline import TiktokenDownloadBlockedError, tiktoken_cache_file, tiktoken_offline
 from ._scripted import (
     Scripted,
     ScriptedCall,
@@ -34,7 +36,10 @@ __all__ = (
     "ScriptedCall",
     "ScriptedChatCompletionClient",
     "ScriptedChatCompletionClientConfig",
+    "TiktokenDownloadBlockedError",
     "estimate_tokens",
+    "tiktoken_cache_file",
+    "tiktoken_offline",
 )
 
 for _cls in (
@@ -48,5 +53,8 @@ for _cls in (
     ScriptedCall,
     ScriptedChatCompletionClient,
     ScriptedChatCompletionClientConfig,
+    TiktokenDownloadBlockedError,
 ):
     _cls.__module__ = __name__
+for _func in (estimate_tokens, tiktoken_cache_file, tiktoken_offline):
+    _func.__module__ = __name__

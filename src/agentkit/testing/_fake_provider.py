@@ -141,6 +141,7 @@ class FakeProvider:
         self._writers: set[asyncio.StreamWriter] = set()
         self._stopping: asyncio.Event | None = None
         self._bound_port = 0
+        self._connections = 0
 
     # --- lifecycle ------------------------------------------------------------------------------------
 
@@ -308,6 +309,7 @@ class FakeProvider:
             self._always.clear()
             self._attempts.clear()
             self._requests.clear()
+            self._connections = 0
 
     def _next_step(self, model: str) -> tuple[int, int, Step | None]:
         with self._lock:
@@ -329,6 +331,11 @@ class FakeProvider:
         """Every request received so far, in arrival order (a copy of the list)."""
         with self._lock:
             return list(self._requests)
+
+    @property
+    def connections(self) -> int:
+        """How many TCP connections the provider has accepted (keep-alive reuses one for many requests)."""
+        return self._connections
 
     def requests_for(self, model: str) -> list[RecordedRequest]:
         """The recorded requests for ``model``."""
@@ -370,6 +377,7 @@ class FakeProvider:
         assert task is not None
         self._tasks.add(task)
         self._writers.add(writer)
+        self._connections += 1
         sock = writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -388,8 +396,11 @@ class FakeProvider:
                 for line in header_block.split("\r\n"):
                     name, _, value = line.partition(":")
                     headers[name.strip().lower()] = value.strip()
-                length = int(headers.get("content-length", "0") or 0)
-                raw = await reader.readexactly(length) if length else b""
+                if headers.get("transfer-encoding", "").lower() == "chunked":
+                    raw = await _read_chunked(reader)
+                else:
+                    length = int(headers.get("content-length", "0") or 0)
+                    raw = await reader.readexactly(length) if length else b""
                 keep_alive = headers.get("connection", "").lower() != "close"
                 if not await self._dispatch(method, path, headers, raw, writer):
                     return
@@ -612,6 +623,18 @@ class FakeProvider:
     def __repr__(self) -> str:
         where = self.url if self._bound_port and self.running else "stopped"
         return f"FakeProvider({where}, requests={len(self._requests)})"
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
+    parts: list[bytes] = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip() or b"0", 16)
+        if size == 0:
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # optional trailers
+                pass
+            return b"".join(parts)
+        parts.append(await reader.readexactly(size))
+        await reader.readexactly(2)
 
 
 def _finish(record: RecordedRequest, outcome: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
 __all__ = ("AuditSink", "JsonlAuditSink", "ToolDecision")
@@ -41,7 +41,17 @@ class ToolDecision:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (the fields above)."""
-        return asdict(self)
+        return {
+            "tool": self.tool,
+            "arguments": self.arguments,
+            "decision": self.decision,
+            "rule": self.rule,
+            "reason": self.reason,
+            "agent": self.agent,
+            "call_id": self.call_id,
+            "time": self.time,
+            "approval": self.approval,
+        }
 
 
 @runtime_checkable

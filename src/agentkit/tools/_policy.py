@@ -110,12 +110,14 @@ class PathRule(_Strict):
 
     def check(self, value: str) -> tuple[str, str] | None:
         """Return ``(check, reason)`` if ``value`` is refused, else ``None``."""
+        private = self.__pydantic_private__  # direct: pydantic's private-attribute lookup costs ~5 us each
+        assert private is not None
         verdict = check_path(
             value,
-            lexical_roots=self._lexical,
-            real_roots=self._real,
-            relative_to=self._base,
-            case_insensitive=self._fold,
+            lexical_roots=private["_lexical"],
+            real_roots=private["_real"],
+            relative_to=private["_base"],
+            case_insensitive=private["_fold"],
             max_length=self.max_length,
         )
         return None if verdict is None else (verdict.check, verdict.reason)
@@ -145,6 +147,8 @@ class UrlRule(_Strict):
     max_length: int = Field(default=2048, gt=0)
 
     _hosts: tuple[str | ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = PrivateAttr(default=())
+    _schemes: frozenset[str] = PrivateAttr(default=frozenset())
+    _ports: frozenset[int] | None = PrivateAttr(default=None)
 
     @field_validator("schemes")
     @classmethod
@@ -171,14 +175,18 @@ class UrlRule(_Strict):
     def model_post_init(self, context: Any, /) -> None:
         """Canonicalise the host allowlist once."""
         self._hosts = tuple(canonical_host_pattern(h) for h in self.hosts)
+        self._schemes = frozenset(self.schemes)
+        self._ports = None if self.ports is None else frozenset(self.ports)
 
     def check(self, value: str) -> tuple[str, str] | None:
         """Return ``(check, reason)`` if ``value`` is refused, else ``None``."""
+        private = self.__pydantic_private__
+        assert private is not None
         verdict = check_url(
             value,
-            schemes=frozenset(self.schemes),
-            hosts=self._hosts,
-            ports=None if self.ports is None else frozenset(self.ports),
+            schemes=private["_schemes"],
+            hosts=private["_hosts"],
+            ports=private["_ports"],
             allow_userinfo=self.allow_userinfo,
             max_length=self.max_length,
         )
@@ -271,12 +279,13 @@ class ArgRule(_Strict):
             size = len(json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8"))
             if size > self.max_bytes:
                 return "max_bytes", f"is larger than {self.max_bytes} bytes"
-        if self._regex is not None:
+        regex = self.__pydantic_private__["_regex"] if self.pattern is not None else None  # type: ignore[index]
+        if regex is not None:
             if not isinstance(value, str):
                 return "pattern", "must be a string"
             if len(value) > min(self.max_length or _MAX_PATTERN_INPUT, _MAX_PATTERN_INPUT):
                 return "pattern", "is too long to match against the pattern"
-            if self._regex.fullmatch(value) is None:
+            if regex.fullmatch(value) is None:
                 return "pattern", "does not match the required pattern"
         if self.path is not None:
             if not isinstance(value, str):
@@ -447,7 +456,10 @@ class ToolPolicy(_Strict):
     # -- evaluation --------------------------------------------------------------------------------------
 
     def _lookup(self, name: str) -> tuple[Verdict, tuple[tuple[str, ToolRule], ...]]:
-        cached = self._cache.get(name)
+        private = self.__pydantic_private__  # direct: pydantic's private-attribute lookup costs ~5 us each
+        assert private is not None
+        cache: dict[str, tuple[Verdict, tuple[tuple[str, ToolRule], ...]]] = private["_cache"]
+        cached = cache.get(name)
         if cached is not None:
             return cached
         if not isinstance(name, str) or (self.plain_names_only and not is_plain_ascii_name(name)):
@@ -462,8 +474,8 @@ class ToolPolicy(_Strict):
         else:
             verdict = ALLOWED
         rules = tuple((key, rule) for key, glob, rule in self._rules if matches_any(canonical, (glob,)))
-        if len(self._cache) < 4096:
-            self._cache[name] = (verdict, rules)
+        if len(cache) < 4096:
+            cache[name] = (verdict, rules)
         return verdict, rules
 
     def check_name(self, name: str) -> Verdict:
@@ -480,10 +492,14 @@ class ToolPolicy(_Strict):
 
     def check_arguments(self, name: str, arguments: Any) -> Verdict:
         """Check a call's arguments: structure, size and depth limits, then every applicable argument rule."""
+        return self.check_arguments_against(tuple(rule for _, rule in self.rules_for(name)), arguments)
+
+    def check_arguments_against(self, rules: tuple[ToolRule, ...], arguments: Any) -> Verdict:
+        """Like :meth:`check_arguments` with the applicable rules already looked up (the workbench caches them)."""
         structural = self._check_structure(arguments)
         if structural is not None:
             return structural
-        for _key, rule in self.rules_for(name):
+        for rule in rules:
             verdict = _check_rule(rule, arguments)
             if verdict is not None:
                 return verdict
@@ -492,42 +508,60 @@ class ToolPolicy(_Strict):
     def _check_structure(self, arguments: Any) -> Verdict | None:
         if not isinstance(arguments, Mapping):
             return Verdict(False, "args.structure", "the arguments must be a JSON object")
+        max_depth = self.max_depth
+        max_bytes = self.max_argument_bytes
         stack: list[tuple[Any, int]] = [(arguments, 1)]
-        nodes = 0
+        bound = 0  # an upper bound of the JSON size: exact encoding is only needed when this is too big
         while stack:
             value, depth = stack.pop()
-            nodes += 1
-            if depth > self.max_depth:
-                return Verdict(False, "args.depth", f"the arguments are nested deeper than {self.max_depth} levels")
-            if nodes > self.max_argument_bytes:
-                return Verdict(False, "args.size", f"the arguments are larger than {self.max_argument_bytes} bytes")
-            if isinstance(value, Mapping):
+            if depth > max_depth:
+                return Verdict(False, "args.depth", f"the arguments are nested deeper than {max_depth} levels")
+            if isinstance(value, str):
+                bound += 6 * len(value) + 3
+            elif isinstance(value, Mapping):
+                bound += 2
                 for key, item in value.items():
                     if not isinstance(key, str):
                         return Verdict(False, "args.structure", "argument keys must be strings")
+                    bound += 6 * len(key) + 5
                     stack.append((item, depth + 1))
             elif isinstance(value, (list, tuple)):
+                bound += 2 + len(value)
                 stack.extend((item, depth + 1) for item in value)
-            elif value is not None and not isinstance(value, (str, int, float, bool)):
+            elif isinstance(value, bool) or value is None:
+                bound += 6
+            elif isinstance(value, int):
+                bound += 32 if -(10**30) < value < 10**30 else len(str(value)) + 1
+            elif isinstance(value, float):
+                if not math.isfinite(value):
+                    return Verdict(False, "args.structure", "arguments must not contain NaN or infinity")
+                bound += 32
+            else:
                 return Verdict(False, "args.structure", f"arguments must be JSON values, not {type(value).__name__}")
-            elif isinstance(value, float) and not math.isfinite(value):
-                return Verdict(False, "args.structure", "arguments must not contain NaN or infinity")
+            if bound > 40 * max_bytes:  # the bound is < 20x the real size, so this is surely too big
+                return Verdict(False, "args.size", f"the arguments are larger than {max_bytes} bytes")
+        if bound <= max_bytes:
+            return None
         try:
             size = len(json.dumps(arguments, ensure_ascii=False, allow_nan=False).encode("utf-8", "surrogatepass"))
         except (TypeError, ValueError, RecursionError):
             return Verdict(False, "args.structure", "the arguments are not valid JSON")
-        if size > self.max_argument_bytes:
-            return Verdict(False, "args.size", f"the arguments are larger than {self.max_argument_bytes} bytes")
+        if size > max_bytes:
+            return Verdict(False, "args.size", f"the arguments are larger than {max_bytes} bytes")
         return None
 
     # -- audit redaction ---------------------------------------------------------------------------------
 
     def redact_arguments(self, name: str, arguments: Any) -> Any:
         """A copy of ``arguments`` safe for the audit trail: secrets and configured names/patterns redacted."""
-        globs = self._redact + tuple(canonical_glob(g) for _, rule in self.rules_for(name) for g in rule.redact)
-        return self._redact_value(arguments, globs, 0)
+        private = self.__pydantic_private__
+        assert private is not None
+        globs = private["_redact"] + tuple(canonical_glob(g) for _, rule in self.rules_for(name) for g in rule.redact)
+        return self._redact_value(arguments, globs, private["_redact_res"], 0)
 
-    def _redact_value(self, value: Any, globs: tuple[str, ...], depth: int) -> Any:
+    def _redact_value(
+        self, value: Any, globs: tuple[str, ...], patterns: tuple[re.Pattern[str], ...], depth: int
+    ) -> Any:
         if depth > _AUDIT_DEPTH:
             return "…"
         if isinstance(value, Mapping):
@@ -538,16 +572,18 @@ class ToolPolicy(_Strict):
                     break
                 text = str(key)[:_AUDIT_STRING]
                 secret = looks_secret(text) or matches_any(canonical_name(text), globs) is not None
-                out[text] = REDACTED if secret and item is not None else self._redact_value(item, globs, depth + 1)
+                out[text] = (
+                    REDACTED if secret and item is not None else self._redact_value(item, globs, patterns, depth + 1)
+                )
             return out
         if isinstance(value, (list, tuple)):
-            items = [self._redact_value(v, globs, depth + 1) for v in list(value)[:_AUDIT_ITEMS]]
+            items = [self._redact_value(v, globs, patterns, depth + 1) for v in list(value)[:_AUDIT_ITEMS]]
             if len(value) > _AUDIT_ITEMS:
                 items.append(f"… {len(value) - _AUDIT_ITEMS} more")
             return items
         if isinstance(value, str):
             text = redact_text(value)
-            for pattern in self._redact_res:
+            for pattern in patterns:
                 text = pattern.sub(REDACTED, text)
             if len(text) > _AUDIT_STRING:
                 text = f"{text[:_AUDIT_STRING]}… ({len(value)} chars)"

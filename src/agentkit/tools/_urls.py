@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 __all__ = ("DEFAULT_PORTS", "UrlVerdict", "canonical_host_pattern", "check_url", "parse_loose_ipv4")
@@ -56,6 +57,7 @@ def parse_loose_ipv4(host: str) -> ipaddress.IPv4Address | None:
     return ipaddress.IPv4Address(number)
 
 
+@lru_cache(maxsize=2048)
 def _idna(host: str) -> str | None:
     """ASCII (punycode) form of a host name, lower-case, without a trailing dot; ``None`` if invalid."""
     host = host.rstrip(".") if host.endswith(".") and not host.endswith("..") else host

@@ -10,7 +10,7 @@ import threading
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from typing import Any
 
-from autogen_core import CancellationToken, Component, ComponentModel
+from autogen_core import EVENT_LOGGER_NAME, CancellationToken, Component, ComponentModel
 from autogen_core.tools import (
     BaseTool,
     FunctionTool,
@@ -30,13 +30,29 @@ from ..exceptions import ConfigurationError, ToolCallDeniedError
 from ._approval import ApprovalCallback, ApprovalDecision, ApprovalRequest
 from ._audit import AuditSink, JsonlAuditSink, ToolDecision
 from ._names import canonical_name
-from ._policy import ALLOWED, ToolPolicy, Verdict
+from ._policy import ALLOWED, ToolPolicy, ToolRule, Verdict
 from ._termination import record_stop_refusal
 
 __all__ = ("PolicyWorkbench", "PolicyWorkbenchConfig", "check_handoffs", "guard_tools")
 
 _log = logging.getLogger("agentkit.tools")
+_event_logger = logging.getLogger(EVENT_LOGGER_NAME)
 _TEAM_SUFFIX = re.compile(r"_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class _Plan:
+    """The name-level part of a decision, cached per tool name."""
+
+    __slots__ = ("approval", "key", "limit", "rules", "verdict")
+
+    def __init__(
+        self, verdict: Verdict, key: str, rules: tuple[ToolRule, ...], limit: int | None, approval: bool
+    ) -> None:
+        self.verdict = verdict
+        self.key = key
+        self.rules = rules
+        self.limit = limit
+        self.approval = approval
 
 
 class PolicyWorkbenchConfig(BaseModel):
@@ -143,6 +159,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         self._total = 0
         self._stopped = False
         self._catalogue: frozenset[str] = frozenset()
+        self._plans: dict[str, _Plan] = {}
 
     # -- public API ----------------------------------------------------------------------------------------
 
@@ -290,6 +307,27 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
 
     # -- decision ----------------------------------------------------------------------------------------------
 
+    def _plan(self, name: Any) -> _Plan:
+        """What the policy says about a tool name, computed once per name (the policy is immutable)."""
+        plan = self._plans.get(name) if isinstance(name, str) else None
+        if plan is not None:
+            return plan
+        policy = self._policy
+        if not isinstance(name, str):
+            return _Plan(Verdict(False, "name.invalid", "the tool name is not a string"), "", (), None, False)
+        rules = tuple(rule for _, rule in policy.rules_for(name))
+        limits = [rule.max_calls for rule in rules if rule.max_calls is not None]
+        plan = _Plan(
+            policy.check_name(name),
+            canonical_name(name),
+            rules,
+            min(limits) if limits else None,
+            any(rule.require_approval for rule in rules),
+        )
+        if len(self._plans) < 4096:
+            self._plans[name] = plan
+        return plan
+
     async def _admit(
         self, name: str, arguments: Mapping[str, Any] | None, call_id: str | None
     ) -> tuple[ToolResult | None, Mapping[str, Any]]:
@@ -297,15 +335,18 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         args: Mapping[str, Any] = {} if arguments is None else arguments
         agent = self._agent()
         approval: str | None = None
+        plan: _Plan | None = None
         try:
-            verdict, args, approval = await self._decide(name, args, agent, call_id)
+            plan = self._plan(name)
+            verdict, args, approval = await self._decide(name, plan, args, agent, call_id)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # fail closed
             verdict = Verdict(False, "error", f"the policy could not be evaluated ({type(error).__name__})")
         audited = self._record(name, args, verdict, agent, call_id, approval)
         if verdict.allowed and not audited:
-            self._release(name)
+            if plan is not None:
+                self._release(plan)
             verdict = Verdict(False, "audit.error", "the decision could not be written to the audit trail")
             self._record(name, args, verdict, agent, call_id, approval)
         if verdict.allowed:
@@ -313,54 +354,50 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         return self._refuse(name, verdict, call_id), args
 
     async def _decide(
-        self, name: str, args: Mapping[str, Any], agent: str | None, call_id: str | None
+        self, name: str, plan: _Plan, args: Mapping[str, Any], agent: str | None, call_id: str | None
     ) -> tuple[Verdict, Mapping[str, Any], str | None]:
-        policy = self._policy
         if self._stopped:
             return Verdict(False, "stopped", "an earlier call was refused and the policy stops the run"), args, None
-        verdict = policy.check_name(name) if isinstance(name, str) else Verdict(False, "name.invalid", "bad name")
-        if not verdict.allowed:
-            return verdict, args, None
+        if not plan.verdict.allowed:
+            return plan.verdict, args, None
         if name not in self._catalogue:
             await self.list_tools()  # the inner catalogue may have changed (MCP servers can add tools)
             if name not in self._catalogue:
                 return Verdict(False, "unknown_tool", "no tool of that exact name is available"), args, None
-        verdict = policy.check_arguments(name, args)
+        verdict = self._policy.check_arguments_against(plan.rules, args)
         if not verdict.allowed:
             return verdict, args, None
-        verdict = self._check_limits(name, reserve=False)
+        verdict = self._check_limits(plan, reserve=False)
         if not verdict.allowed:
             return verdict, args, None
         approval: str | None = None
-        if policy.requires_approval(name):
-            verdict, args, approval = await self._ask(name, args, agent, call_id)
+        if plan.approval:
+            verdict, args, approval = await self._ask(name, plan, args, agent, call_id)
             if not verdict.allowed:
                 return verdict, args, approval
-        return self._check_limits(name, reserve=True), args, approval
+        return self._check_limits(plan, reserve=True), args, approval
 
-    def _check_limits(self, name: str, *, reserve: bool) -> Verdict:
-        key = canonical_name(name)
-        limits = [rule.max_calls for _, rule in self._policy.rules_for(name) if rule.max_calls is not None]
+    def _check_limits(self, plan: _Plan, *, reserve: bool) -> Verdict:
+        total_limit = self._policy.max_calls
         with self._lock:
-            used = self._counts.get(key, 0)
-            if limits and used >= min(limits):
-                return Verdict(False, "limit.tool", f"the tool may be called at most {min(limits)} times per run")
-            if self._policy.max_calls is not None and self._total >= self._policy.max_calls:
-                return Verdict(False, "limit.total", f"at most {self._policy.max_calls} tool calls are allowed per run")
+            used = self._counts.get(plan.key, 0)
+            if plan.limit is not None and used >= plan.limit:
+                return Verdict(False, "limit.tool", f"the tool may be called at most {plan.limit} times per run")
+            if total_limit is not None and self._total >= total_limit:
+                return Verdict(False, "limit.total", f"at most {total_limit} tool calls are allowed per run")
             if reserve:
-                self._counts[key] = used + 1
+                self._counts[plan.key] = used + 1
                 self._total += 1
         return ALLOWED
 
-    def _release(self, name: str) -> None:
-        key = canonical_name(name)
+    def _release(self, plan: _Plan) -> None:
         with self._lock:
-            if self._counts.get(key, 0) > 0:
-                self._counts[key] -= 1
+            if self._counts.get(plan.key, 0) > 0:
+                self._counts[plan.key] -= 1
                 self._total -= 1
 
     async def _ask(
-        self, name: str, args: Mapping[str, Any], agent: str | None, call_id: str | None
+        self, name: str, plan: _Plan, args: Mapping[str, Any], agent: str | None, call_id: str | None
     ) -> tuple[Verdict, Mapping[str, Any], str]:
         if self._approval is None:
             return (
@@ -398,7 +435,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         edited = decision.arguments
         if decision.action != "edit" or not isinstance(edited, Mapping):
             return Verdict(False, "approval.invalid", "the approver returned an invalid answer"), args, "error"
-        verdict = self._policy.check_arguments(name, edited)
+        verdict = self._policy.check_arguments_against(plan.rules, edited)
         if not verdict.allowed:
             return Verdict(False, f"approval.edit:{verdict.rule}", verdict.reason), edited, "edited"
         return ALLOWED, edited, "edited"
@@ -425,6 +462,9 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         approval: str | None,
     ) -> bool:
         """Emit the event and write the audit record; return whether every sink took it."""
+        listening = _event_logger.isEnabledFor(logging.INFO)
+        if not listening and not self._sinks:
+            return True
         try:
             redacted = self._policy.redact_arguments(str(name), args)
         except Exception:  # the record must still be written; never the raw arguments
@@ -441,11 +481,12 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
             approval=approval,
         )
         ok = True
-        try:
-            emit(ToolDecisionEvent(**record.to_dict()))
-        except Exception:
-            ok = False
-            _log.warning("could not emit ToolDecisionEvent", exc_info=True)
+        if listening:
+            try:
+                emit(ToolDecisionEvent(**record.to_dict()))
+            except Exception:
+                ok = False
+                _log.warning("could not emit ToolDecisionEvent", exc_info=True)
         for sink in self._sinks:
             try:
                 sink.write(record)

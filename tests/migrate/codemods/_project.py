@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """A small v0.2 project on disk for the end-to-end tests."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ import json
 import textwrap
 from pathlib import Path
 
-AGENTS = '''
+AGENTS = """
 import autogen
 
 config_list = autogen.config_list_from_json("OAI_CONFIG_LIST", filter_dict={"model": ["gpt-4o"]})
@@ -23,9 +24,9 @@ user_proxy = autogen.UserProxyAgent(
 
 if __name__ == "__main__":
     user_proxy.initiate_chat(assistant, message="Plot NVDA vs TSLA.")
-'''
+"""
 
-TEAM = '''
+TEAM = """
 from autogen import AssistantAgent, GroupChat, GroupChatManager
 
 llm_config = {"config_list": [{"model": "gpt-4o"}], "temperature": 0}
@@ -37,16 +38,16 @@ manager = GroupChatManager(groupchat=groupchat, llm_config=llm_config)
 
 def main() -> None:
     coder.initiate_chat(manager, message="Write fizzbuzz.")
-'''
+"""
 
-TODOS = '''
+TODOS = """
 from autogen import AssistantAgent
 from autogen.agentchat.contrib.capabilities.teachability import Teachability
 
 teacher = AssistantAgent("teacher", llm_config=cfg)
 Teachability().add_to_agent(teacher)
 teacher.register_nested_chats([], trigger=None)
-'''
+"""
 
 NOTEBOOK_CELLS = [
     ("markdown", "# A v0.2 notebook\nimport autogen (in markdown: untouched)"),

@@ -34,7 +34,7 @@ def assert_resolves(code: str) -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                assert not alias.name.partition(".")[0] == "autogen", f"v0.2 import left: {alias.name}"
+                assert alias.name.partition(".")[0] != "autogen", f"v0.2 import left: {alias.name}"
                 importlib.import_module(alias.name)
         elif isinstance(node, ast.ImportFrom):
             assert node.module is not None

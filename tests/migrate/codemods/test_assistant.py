@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK003: v0.2 AssistantAgent -> v0.4 AssistantAgent(name, model_client=...)."""
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -69,8 +69,8 @@ def test_diff_prints_unified_diff_only(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["migrate", "code", str(root / "app" / "agents.py"), "--diff"]) == 0
     out = capsys.readouterr().out
     assert out.count("--- a/") == 1
-    assert "-    user_proxy.initiate_chat(assistant, message=\"Plot NVDA vs TSLA.\")" in out
-    assert "+    asyncio.run(Console(team.run_stream(task=\"Plot NVDA vs TSLA.\")))" in out
+    assert '-    user_proxy.initiate_chat(assistant, message="Plot NVDA vs TSLA.")' in out
+    assert '+    asyncio.run(Console(team.run_stream(task="Plot NVDA vs TSLA.")))' in out
     assert _snapshot(root) == before
 
 
@@ -97,7 +97,7 @@ def test_progress_bar_only_on_a_tty() -> None:
         bar(done, 2000)
     text = tty.getvalue()
     assert text.endswith("\r[##########] 2000/2000 files\n")
-    assert text.count("\r") == 100  # redrawn once per percent, not per file
+    assert text.count("\r") == 101  # redrawn once per percent (0..100), not once per file
     plain = io.StringIO()
     ProgressBar(plain)(5, 2000)
     assert plain.getvalue() == ""
@@ -111,3 +111,13 @@ def test_migrate_paths_api_reports_per_file(tmp_path: Path) -> None:
     assert len(report.errors) == 1
     assert {f.path.name for f in report.changed} == {"agents.py", "team.py", "todos.py", "demo.ipynb"}
     assert json.loads((root / "notebooks" / "demo.ipynb").read_text())["nbformat"] == 4
+
+
+def test_crlf_line_endings_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "win.py"
+    path.write_bytes(b'from autogen import AssistantAgent\r\na = AssistantAgent("a", llm_config=cfg)\r\n')
+    report = migrate_paths([path])
+    assert report.changed
+    data = path.read_bytes()
+    assert b"model_client=translate_config(cfg).client" in data
+    assert data.count(b"\r\n") == data.count(b"\n")

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK004: code-executing UserProxyAgent -> CodeExecutorAgent with the user's executor choice."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK007: GroupChat + GroupChatManager -> RoundRobinGroupChat / SelectorGroupChat."""
 
 from __future__ import annotations
@@ -56,11 +57,11 @@ def test_auto_selection_becomes_a_selector_group_chat_run_by_ak008() -> None:
         coder.initiate_chat(manager, message="Build a CLI.")
         """,
         """
+        import asyncio
         from agentkit.migrate import translate_config
         from autogen_agentchat.conditions import FunctionalTermination, MaxMessageTermination
         from autogen_agentchat.messages import BaseTextChatMessage
         from autogen_agentchat.teams import SelectorGroupChat
-        import asyncio
         from autogen_agentchat.ui import Console
         from autogen_agentchat.agents import AssistantAgent
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK005: human_input_mode -> v0.4 UserProxyAgent / handoffs."""
 
 from __future__ import annotations

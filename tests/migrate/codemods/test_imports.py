@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK001: v0.2 imports -> v0.4 modules."""
 
 from __future__ import annotations

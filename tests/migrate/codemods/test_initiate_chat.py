@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK008: initiate_chat -> a v0.4 team run; the migrated program really runs (FakeProvider on 127.0.0.1)."""
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ def test_async_silent_chat_computes_turns_and_termination() -> None:
             await proxy.a_initiate_chat(assistant, message="Hi.", silent=True)
         """,
         """
+        from agentkit.migrate import translate_config
+        from autogen_agentchat.agents import CodeExecutorAgent, AssistantAgent
         from autogen_agentchat.conditions import FunctionalTermination, TextMentionTermination
         from autogen_agentchat.messages import BaseTextChatMessage
         from autogen_agentchat.teams import RoundRobinGroupChat
-        from autogen_agentchat.agents import AssistantAgent, CodeExecutorAgent
         from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
-        from agentkit.migrate import translate_config
 
         assistant = AssistantAgent("assistant", system_message="Help.", model_client=translate_config(cfg).client)
         # NOTE[agentkit AK004]: v0.4 warns that code runs without approval (as v0.2 NEVER did): pass approval_func= to review
@@ -115,7 +116,7 @@ def test_result_assignment_is_flagged() -> None:
             """
         )
     )
-    assert "chat = asyncio.run(Console(team.run_stream(task=\"Hi.\")))" in result.code
+    assert 'chat = asyncio.run(Console(team.run_stream(task="Hi.")))' in result.code
     assert "`chat` is now a TaskResult" in result.code
     assert "max_turns=1," in result.code  # 2 * 1 - 1: the recipient answers once
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK002: llm_config / config_list / config_list_from_json -> model_client=translate_config(...).client."""
 
 from __future__ import annotations

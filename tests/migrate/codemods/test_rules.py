@@ -16,7 +16,7 @@ def test_every_rule_has_a_module_a_description_and_one_codemod() -> None:
     assert sorted(c.RULE for c in codemods) == list(Rule)
     for codemod in codemods:
         assert codemod.RULE.description
-        assert codemod.DESCRIPTION == codemod.RULE.description
+        assert codemod.RULE.description == codemod.DESCRIPTION
         assert codemod.__module__.startswith("agentkit.migrate.codemods._")
     assert [rule.value for rule in Rule] == [f"AK{n:03d}" for n in range(1, 11)]
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK009: agent stop settings move to the team."""
 
 from __future__ import annotations

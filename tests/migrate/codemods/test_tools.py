@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - expected outputs are real migrated lines
 """AK006: register_function / @register_for_llm / @register_for_execution -> tools=[...]."""
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ def test_decorators_are_removed_and_all_rules_give_runnable_imports() -> None:
         """,
         """
         from typing import Annotated
-        from autogen_core.tools import FunctionTool
-        from autogen_agentchat.agents import AssistantAgent, CodeExecutorAgent
-        from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
         from agentkit.migrate import translate_config
+        from autogen_agentchat.agents import CodeExecutorAgent, AssistantAgent
+        from autogen_core.tools import FunctionTool
+        from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
 
         # NOTE[agentkit AK004]: work_dir: v0.4 uses a temporary directory (v0.2: autogen's 'extensions' directory); v0.4 warns that code runs without approval (as v0.2 NEVER did): pass approval_func= to review
         user_proxy = CodeExecutorAgent("user_proxy", code_executor=LocalCommandLineCodeExecutor(timeout=600))

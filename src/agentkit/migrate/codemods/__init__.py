@@ -51,8 +51,8 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(home, __name__), name)
-    if isinstance(value, type):
-        value.__module__ = __name__
+    if isinstance(value, type) or callable(value):
+        value.__module__ = __name__  # documented under the public path
     globals()[name] = value
     return value
 

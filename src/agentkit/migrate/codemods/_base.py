@@ -1,7 +1,7 @@
 """Shared machinery of the rules: the codemod base class, TODO/NOTE markers and the module analysis.
 
 Every rule is a LibCST ``VisitorBasedCodemodCommand`` that matches v0.2 names by *qualified* name
-(``QualifiedNameProvider``), so ``import autogen; autogen.AssistantAgent``, ``from autogen import
+(through the module's imports), so ``import autogen; autogen.AssistantAgent``, ``from autogen import
 AssistantAgent as A`` and ``from autogen.agentchat import AssistantAgent`` all match, while v0.4 code
 (``autogen_agentchat...``) never does - which is what makes a second run a no-op.
 
@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod import Codemod, CodemodContext
-from libcst.metadata import MetadataWrapper, QualifiedName, QualifiedNameProvider
+from libcst.metadata import QualifiedName
 
 from ._rules import Rule
 
@@ -108,6 +108,70 @@ AGENT_CLASSES = frozenset({"ConversableAgent", "AssistantAgent", "UserProxyAgent
 def code_of(node: cst.CSTNode) -> str:
     """Source code of a node."""
     return _EMPTY.code_for_node(node)
+
+
+class _Aliases(cst.CSTVisitor):
+    """Local names bound by ``import autogen...`` / ``from autogen... import ...`` anywhere in a module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.aliases: dict[str, str] = {}
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        for alias in node.names:
+            dotted = code_of(alias.name)
+            if dotted.partition(".")[0] == "autogen":
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.aliases[alias.asname.name.value] = dotted
+                else:
+                    self.aliases["autogen"] = "autogen"
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return False
+        module = code_of(node.module)
+        if module.partition(".")[0] == "autogen":
+            for alias in node.names:
+                local = alias.asname.name if alias.asname is not None else alias.name
+                if isinstance(local, cst.Name):
+                    self.aliases[local.value] = f"{module}.{code_of(alias.name)}"
+        return False
+
+
+def import_aliases(module: cst.Module) -> dict[str, str]:
+    """``{local name: dotted v0.2 name}`` for every ``autogen`` import in the module.
+
+    Scope-insensitive by design (a local variable shadowing an imported v0.2 name is not considered): it
+    spares the scope analysis that dominated the run time, and v0.2 scripts rarely shadow these names.
+    """
+    visitor = _Aliases()
+    module.visit(visitor)
+    return visitor.aliases
+
+
+def dotted_name(node: cst.CSTNode) -> str | None:
+    """``a.b.c`` for a ``Name`` / ``Attribute`` chain, else ``None``."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        root = dotted_name(node.value)
+        return None if root is None else f"{root}.{node.attr.value}"
+    return None
+
+
+def resolve_v02(aliases: dict[str, str], node: cst.CSTNode) -> str | None:
+    """The dotted name below ``autogen`` that ``node`` refers to through the module's imports, or ``None``."""
+    dotted = dotted_name(node)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    target = aliases.get(head)
+    if target is None:
+        return None
+    full = f"{target}.{rest}" if rest else target
+    root, _, below = full.partition(".")
+    return below if root == "autogen" and below else None
 
 
 def v02_name(qualified_names: Collection[QualifiedName]) -> str | None:
@@ -252,10 +316,9 @@ class Analysis:
 
 
 class _Analyzer(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
-
     def __init__(self, analysis: Analysis, module: cst.Module) -> None:
         super().__init__()
+        self.aliases = import_aliases(module)
         self.analysis = analysis
         self.bound: Counter[str] = Counter()
         self.top = {id(statement): index for index, statement in enumerate(module.body)}
@@ -296,7 +359,7 @@ class _Analyzer(cst.CSTVisitor):
         if not isinstance(node.value, cst.Call):
             return
         var = node.targets[0].target.value
-        cls = short(v02_name(self.get_metadata(QualifiedNameProvider, node.value.func, set())))
+        cls = short(resolve_v02(self.aliases, node.value.func))
         if cls in AGENT_CLASSES:
             args = bind_args(node.value, SIGNATURES[cls])
             if args is not None:
@@ -330,7 +393,7 @@ class _Analyzer(cst.CSTVisitor):
 def analyze(module: cst.Module, enabled: frozenset[Rule]) -> Analysis:
     """Read the original module once (see the module docstring)."""
     analysis = Analysis(enabled=enabled)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(_Analyzer(analysis, module))
+    module.visit(_Analyzer(analysis, module))
     return analysis
 
 
@@ -358,7 +421,6 @@ class AgentkitCodemod(Codemod, cst.CSTTransformer):
     DESCRIPTION: str = ""
     TRIGGERS: ClassVar[tuple[str, ...]] = ()
     """The rule runs only on sources containing one of these strings (empty: always)."""
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     def __init__(self, context: CodemodContext) -> None:
         Codemod.__init__(self, context)
@@ -371,6 +433,7 @@ class AgentkitCodemod(Codemod, cst.CSTTransformer):
         LibCST parses comments above the first statement into ``Module.header``; a marker attached to the
         first statement on a second run would otherwise appear twice.
         """
+        self._aliases = import_aliases(tree)
         tree = tree.visit(self)
         header = {line.comment.value for line in tree.header if line.comment is not None}
         if not header or not tree.body:
@@ -407,7 +470,7 @@ class AgentkitCodemod(Codemod, cst.CSTTransformer):
 
     def v02_full(self, node: cst.CSTNode) -> str | None:
         """Full dotted v0.2 name below ``autogen`` a node refers to, or ``None``."""
-        return v02_name(self.get_metadata(QualifiedNameProvider, node, set()))
+        return resolve_v02(self._aliases, node)
 
     def applied(self) -> None:
         """Count one rewrite by this rule."""

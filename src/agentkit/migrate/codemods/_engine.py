@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,7 +26,10 @@ from ._stop_settings import StopSettingsCodemod
 from ._tools import ToolsCodemod
 from ._unsupported import UnsupportedCodemod
 
-__all__ = ("MigrationResult", "gather_codemods", "migrate_source", "parse_rules")
+__all__ = ("V02_IMPORT", "MigrationResult", "gather_codemods", "migrate_source", "parse_rules")
+
+V02_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+autogen\b(?!_)", re.M)
+"""A pyautogen v0.2 import; a source without one is returned as is, without being parsed."""
 
 
 def gather_codemods(
@@ -146,14 +150,12 @@ def migrate_source(
         ValueError: An unknown rule code.
     """
     codemods = gather_codemods(disable, only=only)
-    if "autogen" not in code or not codemods:
+    if not codemods or not V02_IMPORT.search(code):
         return MigrationResult(original=code, code=code)
     try:
         tree = cst.parse_module(code)
     except cst.ParserSyntaxError as error:
-        raise MigrationError(
-            f"{filename}:{error.raw_line}: cannot parse: {error.message}"
-        ) from None
+        raise MigrationError(f"{filename}:{error.raw_line}: cannot parse: {error.message}") from None
     stats = Stats()
     context = CodemodContext(filename=filename)
     context.scratch[ANALYSIS_KEY] = analyze(tree, frozenset(codemod.RULE for codemod in codemods))
@@ -165,7 +167,7 @@ def migrate_source(
             tree = _apply_imports(context, tree)  # AK001 must see which v0.2 imports are still used
         if codemod.TRIGGERS and not any(trigger in code for trigger in codemod.TRIGGERS):
             continue
-        tree = codemod(context).transform_module(tree)
+        tree = codemod(context).transform_module_impl(tree)  # no metadata wrapper: the rules need none
     tree = _apply_imports(context, tree)
     return MigrationResult(
         original=code,

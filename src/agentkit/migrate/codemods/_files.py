@@ -134,7 +134,8 @@ def migrate_paths(
     todos: Counter[Rule] = Counter()
     for done, path in enumerate(files, start=1):
         try:
-            text = path.read_text(encoding="utf-8")
+            with open(path, encoding="utf-8", newline="") as stream:  # keep \r\n line endings as they are
+                text = stream.read()
             if path.suffix == ".ipynb":
                 result = migrate_notebook(text, only=only_list, disable=disable_list, filename=str(path))
             else:

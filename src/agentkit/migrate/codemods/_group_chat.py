@@ -5,7 +5,7 @@ messages=[], max_round=N, speaker_selection_method="auto" | "round_robin", allow
 or a variable read nowhere else), whose participants all convert (AK003/AK004/AK005). The manager variable
 then holds the team (AK008 runs it), and the ``GroupChat`` assignment is removed.
 
-* ``"auto"`` (v0.2's default) -> ``SelectorGroupChat(..., model_client=<manager's llm_config, AK002>)`` with
+* ``"auto"`` (v0.2's default) -> ``SelectorGroupChat(..., model_client=<manager's llm_config, as AK002>)`` with
   ``allow_repeated_speaker=True`` (v0.2's default; v0.4's is ``False``);
 * ``"round_robin"`` -> ``RoundRobinGroupChat``; when one known agent starts the chat and is a participant,
   the list is rotated so the agent after it speaks first, as in v0.2;
@@ -172,8 +172,8 @@ class GroupChatCodemod(AgentkitCodemod):
             imports.append(("autogen_agentchat.teams", "RoundRobinGroupChat"))
             code = format_call("RoundRobinGroupChat", [f"[{members}]", f"termination_condition={termination}"])
         else:
-            if "llm_config" not in margs or not self.enabled(Rule.AK002):
-                return "speaker selection needs a model: give SelectorGroupChat model_client= (enable AK002)"
+            if "llm_config" not in margs:
+                return "speaker selection needs a model: the manager has no llm_config - give SelectorGroupChat one"
             client = model_client_code(self, margs["llm_config"].value, self._module)
             if client is None:
                 return "the manager's llm_config could not be translated (see AK002): build the team by hand"

@@ -104,14 +104,26 @@ def apply_import_edits(module: cst.Module, edits: ImportEdits) -> cst.Module:
         statements.append(statement)
     # Additions.
     bound = _bound_names(statements)
-    for module_name, name, asname in edits.add:
-        local = asname or (name if name is not None else module_name.partition(".")[0])
+    for module_name, name, asname in sorted(edits.add, key=lambda e: (e[1] is not None, e[0], e[1] or "")):
         if (module_name, name, asname) in bound:
             continue
         statements = _add(statements, module_name, name, asname)
         bound.add((module_name, name, asname))
-        del local
-    return module.with_changes(body=statements)
+    return module.with_changes(body=_separate(statements))
+
+
+def _separate(statements: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """One blank line between the leading imports and the code after them (edits may have removed it)."""
+    for index, statement in enumerate(statements):
+        if _is_import(statement) or (index == 0 and _is_docstring(statement)):
+            continue
+        if not isinstance(statement, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return statements
+        if index == 0 or (statement.leading_lines and statement.leading_lines[0].comment is None):
+            return statements
+        fixed = statement.with_changes(leading_lines=[cst.EmptyLine(indent=False), *statement.leading_lines])
+        return [*statements[:index], fixed, *statements[index + 1 :]]
+    return statements
 
 
 def _bound_names(statements: list[cst.BaseStatement]) -> set[tuple[str, str | None, str | None]]:
@@ -157,7 +169,11 @@ def _add(
                 new_alias = cst.ImportAlias(
                     name=cst.Name(name), asname=cst.AsName(cst.Name(asname)) if asname else None
                 )
-                names = [*small.names[:-1], small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), new_alias]
+                names = [
+                    *small.names[:-1],
+                    small.names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
+                    new_alias,
+                ]
                 statements = list(statements)
                 statements[index] = statement.with_changes(body=[small.with_changes(names=names)])
                 return statements

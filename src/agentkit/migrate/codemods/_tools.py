@@ -72,7 +72,7 @@ class ToolsCodemod(AgentkitCodemod):
                 small = statement.body[0]
                 if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
                     call = small.value
-                    if self._is_v02_register_function(original_node, index, call):
+                    if self.v02(call.func) == "register_function":
                         problem = self._registration(index, call, plans)
                         if problem:
                             todos.setdefault(index, []).append(problem)
@@ -135,24 +135,6 @@ class ToolsCodemod(AgentkitCodemod):
             if any("FunctionTool(" in tool for plan in plans.values() for tool in plan.tools):
                 self.add_import("autogen_core.tools", "FunctionTool")
         return updated_node.with_changes(body=new_body)
-
-    def _is_v02_register_function(self, module: cst.Module, index: int, call: cst.Call) -> bool:
-        func = call.func
-        return isinstance(func, cst.Name) and func.value in self._v02_register_names(module)
-
-    def _v02_register_names(self, module: cst.Module) -> set[str]:
-        names = getattr(self, "_register_names", None)
-        if names is None:
-            names = set()
-            for node in m.findall(module, m.ImportFrom()):
-                assert isinstance(node, cst.ImportFrom)
-                module_name = code_of(node.module) if node.module is not None else ""
-                if module_name in ("autogen", "autogen.agentchat") and not isinstance(node.names, cst.ImportStar):
-                    for alias in node.names:
-                        if code_of(alias.name) == "register_function":
-                            names.add(code_of(alias.asname.name) if alias.asname else "register_function")
-            self._register_names = names
-        return names
 
     def _registration(self, index: int, call: cst.Call, plans: dict[str, _Plan]) -> str | None:
         args = bind_args(call, ("f",))

@@ -56,7 +56,17 @@ class UnsupportedCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK010
     DESCRIPTION: str = Rule.AK010.description
-    TRIGGERS: ClassVar[tuple[str, ...]] = ("register_", "initiate_chats", "generate_reply", "update_system_message", "ConversableAgent", "OpenAIWrapper", "Cache", "contrib", "filter_func")
+    TRIGGERS: ClassVar[tuple[str, ...]] = (
+        "register_",
+        "initiate_chats",
+        "generate_reply",
+        "update_system_message",
+        "ConversableAgent",
+        "OpenAIWrapper",
+        "Cache",
+        "contrib",
+        "filter_func",
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
