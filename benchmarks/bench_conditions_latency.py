@@ -49,7 +49,10 @@ def _contenders() -> dict[str, Callable[[], TerminationCondition]]:
         "TurnLatencyTermination": lambda: TurnLatencyTermination(BIG, per_agent={"critic": BIG}, consecutive=2),
         "AgentTimeBudgetTermination (turn)": lambda: AgentTimeBudgetTermination(BIG),
         "AgentTimeBudgetTermination (ledger)": lambda: AgentTimeBudgetTermination(BIG, ledger=ledger),
-        "all three OR'd": lambda: (
+        "3 x TimeoutTermination OR'd (AutoGen)": lambda: (
+            TimeoutTermination(BIG) | TimeoutTermination(BIG) | TimeoutTermination(BIG)
+        ),
+        "the 3 agentkit conditions OR'd": lambda: (
             DeadlineTermination(BIG) | TurnLatencyTermination(BIG) | AgentTimeBudgetTermination(BIG)
         ),
     }

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
+import pstats
 import random
 import socket
 import statistics
@@ -77,14 +79,30 @@ async def bench_overhead(fp: FakeProvider, calls: int) -> dict[str, float]:
         bare_s = statistics.median(samples["bare"])
         failover_s = statistics.median(samples["failover"])
         # Paired: the median per-pair difference cancels the drift of a shared, busy machine.
-        paired = statistics.median(f - b for f, b in zip(samples["failover"], samples["bare"]))
+        paired = statistics.median(f - b for f, b in zip(samples["failover"], samples["bare"], strict=True))
         results[f"{method}.bare_ms"] = bare_s * 1000
         results[f"{method}.failover_ms"] = failover_s * 1000
         results[f"{method}.ratio"] = failover_s / bare_s
         results[f"{method}.paired_overhead_us"] = paired * 1e6
         results[f"{method}.paired_ratio"] = 1 + paired / bare_s
+        # Deterministic companion figure: Python function calls per call (this thread), which a busy machine
+        # does not blur. The failover client's share is what it adds to the bare client's.
+        for name, op in contenders.items():
+            results[f"{method}.{name}_py_calls"] = await _python_calls(op, 200)
+        results[f"{method}.py_calls_ratio"] = (
+            results[f"{method}.failover_py_calls"] / results[f"{method}.bare_py_calls"]
+        )
     await failover.close()
     return results
+
+
+async def _python_calls(op: Callable[[], Awaitable[Any]], calls: int) -> float:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(calls):
+        await op()
+    profiler.disable()
+    return float(pstats.Stats(profiler).total_calls) / calls  # type: ignore[attr-defined]
 
 
 def _dead_port() -> int:

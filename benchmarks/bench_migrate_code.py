@@ -89,10 +89,14 @@ class Item{n}:
 
 
 def make_tree(root: Path, files: int) -> None:
+    v02 = 0
     for n in range(files):
         folder = root / f"pkg_{n // 100:02d}"
         folder.mkdir(exist_ok=True)
-        text = PLAIN if n % 4 == 3 else TEMPLATES[n % len(TEMPLATES)]
+        if n % 4 == 3:
+            text = PLAIN
+        else:
+            text, v02 = TEMPLATES[v02 % len(TEMPLATES)], v02 + 1
         source = textwrap.dedent(text.format(n=n, n_mod=n % 7 + 2)).lstrip("\n")
         (folder / f"module_{n:04d}.py").write_text(source, encoding="utf-8")
 

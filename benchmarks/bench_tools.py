@@ -9,7 +9,8 @@ Contenders, interleaved round by round (order rotating), each a ``call_tool`` of
 - ``policy: + jsonl audit``: names policy plus a JSON-lines audit sink (one ``write(2)`` per decision);
 - ``policy: + event listener``: names policy with a handler on AutoGen's event logger.
 
-Figures are median seconds per call and the ratio to the first bare run. Run from the repository root:
+Figures are median seconds per call and the ratio to the first bare run, then the cost of the policy decision
+alone (``PolicyWorkbench._admit``: name, arguments, limits, audit hook) per policy. Run from the repository root:
 ``python benchmarks/bench_tools.py [--quick]``. Offline; no network at all.
 """
 
@@ -129,6 +130,14 @@ async def main(quick: bool) -> None:
             "bare (again)": lambda: bare.call_tool("lookup", ARGS),
         }
         samples = await _rounds(contenders, n, rounds)
+        decisions: dict[str, Callable[[], Awaitable[Any]]] = {
+            "names": lambda: names._admit("lookup", ARGS, None),
+            "rules": lambda: rules._admit("lookup", ARGS, None),
+            "path+url": lambda: path_url._admit("lookup", ARGS, None),
+        }
+        for wb in (names, rules, path_url):
+            wb.reset_limits()
+        decision_samples = await _rounds(decisions, n, rounds)
     baseline = statistics.median(samples["bare"])
     print(f"PolicyWorkbench per-call overhead ({n} calls x {rounds} rounds, median, interleaved)\n")
     print(f"{'contender':<26} {'us/call':>9} {'spread':>9} {'ratio':>7}")
@@ -136,6 +145,9 @@ async def main(quick: bool) -> None:
         median = statistics.median(values)
         spread = (max(values) - min(values)) * 1e6
         print(f"{name:<26} {median * 1e6:9.1f} {spread:9.1f} {median / baseline:7.3f}")
+    print("\nthe policy decision alone (no tool call), us per decision:")
+    for name, values in decision_samples.items():
+        print(f"  {name:<12} {statistics.median(values) * 1e6:7.1f}  (min {min(values) * 1e6:.1f})")
 
 
 if __name__ == "__main__":

@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     out: Path = args.out
     write_markdown(out / "peers.md", "# Peer benchmark: failover and overhead\n\n" + markdown)
-    write_json(out / "peers.json", info, KNOBS, summaries, results, configs)
+    write_json(out / "peers.json", info, KNOBS, scenarios, summaries, results, configs)
     chart = out / "peers.png"
     write_chart(chart, scenarios, summaries, labels, f"Time per call by scenario ({info['date_utc']})")
     if args.update_docs:

@@ -37,7 +37,8 @@ async def main() -> None:
         print("stop reason:", result.stop_reason)
         for message in result.messages:
             print(f"  {message.source}: {message.to_text()[:60]}")
-        assert result.stop_reason is not None and result.stop_reason.startswith("Hard deadline")
+        assert result.stop_reason is not None
+        assert result.stop_reason.startswith("Hard deadline")
 
         fp.reset()  # the provider recovers; the team was restored, so it simply runs again
         again = await team.run(task="And one for a florist.")

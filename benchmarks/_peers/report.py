@@ -343,19 +343,34 @@ def write_json(
     path: Path,
     info: dict[str, Any],
     knobs: Knobs,
+    scenarios: Sequence[Scenario],
     summaries: list[Summary],
     results: list[RoundResult],
     configs: dict[str, str],
 ) -> None:
-    """Write every round and every summary as JSON, atomically."""
+    """Write every round and every summary as JSON (compact: one line per top-level key), atomically."""
     doc = {
         "machine": info,
         "knobs": knobs.__dict__,
+        "scenarios": [
+            {
+                "key": sc.key,
+                "title": sc.title,
+                "what": sc.what,
+                "ideal": sc.ideal,
+                "calls": sc.calls,
+                "stream": sc.stream,
+                "dead_primary": sc.dead_primary,
+                "happy": sc.happy,
+            }
+            for sc in scenarios
+        ],
         "contenders": configs,
         "summaries": [{**s.__dict__, "answered": s.answered} for s in summaries],
         "rounds": [r.as_json() for r in results],
     }
-    _atomic_write(path, (json.dumps(doc, indent=2, sort_keys=False) + "\n").encode("utf-8"))
+    body = ",\n".join(f"{json.dumps(key)}: {json.dumps(value, separators=(',', ':'))}" for key, value in doc.items())
+    _atomic_write(path, ("{\n" + body + "\n}\n").encode("utf-8"))
 
 
 def write_chart(

@@ -214,17 +214,19 @@ async def test_agent_time_budget_from_ledger_counts_model_time() -> None:
     await condition(TASK)
     ledger.record(CallRecord(model="m", agent="writer", latency_s=2.0))
     ledger.record(CallRecord(model="m", agent="writer", latency_s=9.0, outcome="error", member="primary"))
+    ledger.record(CallRecord(model="m", agent="writer", latency_s=9.0, cached=True))  # a cache hit: not billed
     ledger.record(CallRecord(model="m", agent="critic", latency_s=50.0))  # critic has no budget
+    ledger.record(CallRecord(model="m", latency_s=50.0))  # unattributed: ignored
     assert await condition(turn("writer")) is None
     assert condition.totals == {"writer": 2.0, "critic": 50.0}
-    ledger.record(CallRecord(model="m", agent="writer", latency_s=3.5, outcome="cancelled"))
+    ledger.record(CallRecord(model="m", agent="writer", latency_s=3.5))
     stop = await condition(turn("critic"))
     assert stop is not None
     assert "'writer' used 5.5 s of model-call time (budget 5 s)" in stop.content
     await condition.reset()
     ledger.record(CallRecord(model="m", agent="writer", latency_s=1.0))
     assert await condition(TASK) is None
-    assert condition.totals == {"writer": 1.0}
+    assert condition.totals == {"writer": 1.0, "critic": 0.0}
 
 
 def test_agent_time_budget_model_measure_needs_a_ledger() -> None:

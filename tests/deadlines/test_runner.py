@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import pytest
-from autogen_agentchat.agents import AssistantAgent
-from autogen_agentchat.base import TaskResult
+from autogen_agentchat.agents import AssistantAgent, BaseChatAgent
+from autogen_agentchat.base import Response, TaskResult
 from autogen_agentchat.conditions import ExternalTermination, MaxMessageTermination
-from autogen_agentchat.messages import ToolCallRequestEvent
+from autogen_agentchat.messages import BaseChatMessage, TextMessage, ToolCallRequestEvent
 from autogen_agentchat.teams import RoundRobinGroupChat
 from autogen_core import EVENT_LOGGER_NAME, CancellationToken, FunctionCall
 from autogen_core.models import CreateResult, RequestUsage
@@ -337,3 +337,95 @@ async def test_bad_arguments_raise_before_running(kwargs: dict[str, Any], field:
         await run_with_deadline(team, task="go", clock=clock, **kwargs)
     assert info.value.field == field
     assert client_of(team, 0).calls == []
+
+
+class StubbornAgent(BaseChatAgent):
+    """Ignores its cancellation token and swallows the first CancelledError it gets."""
+
+    def __init__(self) -> None:
+        super().__init__("stubborn", "ignores cancellation once")
+        self.entered = asyncio.Event()
+        self.swallowed = 0
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        return (TextMessage,)
+
+    async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
+        self.entered.set()
+        never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        try:
+            await never
+        except asyncio.CancelledError:
+            self.swallowed += 1
+            await asyncio.get_running_loop().create_future()  # keeps waiting until cancelled again
+        raise AssertionError("unreachable")
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        return None
+
+
+async def test_a_run_that_ignores_cancellation_is_escalated_after_grace(events: list[AgentkitEvent]) -> None:
+    clock = ManualClock()
+    agent = StubbornAgent()
+    run = asyncio.ensure_future(run_with_deadline(agent, task="go", hard=5, grace=2, clock=clock))
+    await agent.entered.wait()
+    await clock.advance(5)  # hard deadline: token cancelled, task cancelled once -> swallowed
+    await until(lambda: clock.pending_sleepers == 1)  # the runner now waits `grace` for the run to unwind
+    assert agent.swallowed == 1
+    assert not run.done()
+    await clock.advance(2)  # grace over: the runner cancels again, and this time it lands
+    result = await asyncio.wait_for(run, timeout=30)
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("Hard deadline of 5 s reached after 5 s")
+    hard = [e for e in events if isinstance(e, DeadlineEvent)]
+    assert hard[0]["escalated"] is True
+    assert hard[0]["stuck"] is False
+
+
+async def test_hung_tool_in_a_team_is_cancelled_and_its_turn_undone() -> None:
+    clock = ManualClock()
+    entered, cancelled, never = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def lookup() -> str:
+        """Look something up (hangs)."""
+        entered.set()
+        try:
+            await never.wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return "unreachable"
+
+    call = CreateResult(
+        finish_reason="function_calls",
+        content=[FunctionCall(id="c1", name="lookup", arguments="{}")],
+        usage=RequestUsage(prompt_tokens=5, completion_tokens=5),
+        cached=False,
+    )
+    researcher_client = ScriptedChatCompletionClient([call, "found it"], clock=clock)
+    team = RoundRobinGroupChat(
+        [
+            AssistantAgent("writer", model_client=ScriptedChatCompletionClient(["w1", "w2"], clock=clock)),
+            AssistantAgent("researcher", model_client=researcher_client, tools=[lookup]),
+        ],
+        termination_condition=MaxMessageTermination(3),
+    )
+    run = asyncio.ensure_future(run_with_deadline(team, task="go", hard=30, clock=clock))
+    await entered.wait()
+    await clock.advance(30)
+    result = await asyncio.wait_for(run, timeout=30)
+    assert cancelled.is_set()
+    assert [type(m).__name__ for m in result.messages] == ["TextMessage", "TextMessage", "ToolCallRequestEvent"]
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("Hard deadline of 30 s")
+    # "restore" undid the researcher's interrupted turn: its context no longer holds the dangling tool call,
+    # and the messages it had taken from its buffer are delivered once, not twice.
+    second = await asyncio.wait_for(team.run(task="again"), timeout=30)
+    assert [(m.source, m.to_text()) for m in second.messages] == [
+        ("user", "again"),
+        ("writer", "w2"),
+        ("researcher", "found it"),
+    ]
+    seen = [(getattr(m, "source", ""), m.content) for m in researcher_client.calls[1].messages[1:]]
+    assert seen == [("user", "go"), ("writer", "w1"), ("user", "again"), ("writer", "w2")]

@@ -311,9 +311,12 @@ def test_jsonl_sink_appends_whole_lines_from_many_threads(tmp_path: Path) -> Non
         t.start()
     for t in threads:
         t.join()
+    sink.close()
+    sink.write(record)  # reopens
+    sink.close()
     lines = path.read_text().splitlines()
     assert lines[0] == '{"half": '
-    assert [json.loads(line)["tool"] for line in lines[1:]] == ["t"] * 200
+    assert [json.loads(line)["tool"] for line in lines[1:]] == ["t"] * 201
 
 
 async def test_state_round_trip_keeps_counters() -> None:

@@ -44,14 +44,13 @@ class AgentTimeBudgetTermination(TerminationCondition, Component[AgentTimeBudget
     * ``measure="turn"`` (the default without a ledger): the wall time of the agent's turns, each measured
       as in :class:`~agentkit.conditions.TurnLatencyTermination` (time between two turn boundaries on
       ``clock``, including its tool executions).
-    * ``measure="model"`` (the default when ``ledger=`` is given): the summed ``latency_s`` of the agent's
-      model calls recorded in a :class:`~agentkit.usage.UsageLedger` by
-      :class:`~agentkit.models.MeteredChatCompletionClient` (which attributes calls to the calling agent).
-      Tool time is not included. Successful, cancelled and failed calls count; a failover client's failed
-      attempts (``outcome="error"`` with a ``member``) do not, because the call's own record covers them
-      (if every member fails, only those attempts are recorded, so that call is not counted). Records count
-      from the condition's construction or last ``reset()`` on; use one ledger per team, or unique agent
-      names, so other teams' calls are not counted.
+    * ``measure="model"`` (the default when ``ledger=`` is given): the agent's model-call time recorded in a
+      :class:`~agentkit.usage.UsageLedger` by :class:`~agentkit.models.MeteredChatCompletionClient` (which
+      attributes calls to the calling agent): ``UsageTotals.latency_s``, the summed ``latency_s`` of its
+      billed calls (successful, not cache hits; a failover call's own record covers its failed attempts).
+      Tool time is not included. Calls count from the condition's construction or last ``reset()`` on
+      (a ledger mark, O(1) to read); use one ledger per team, or unique agent names, so other teams' calls
+      are not counted.
 
     Checked at turn boundaries only; the team calls ``reset()`` after every stop, which zeroes every agent's
     total (the budget is per run).
@@ -107,7 +106,7 @@ class AgentTimeBudgetTermination(TerminationCondition, Component[AgentTimeBudget
         self._clock = check_clock(clock)
         self._turns = TurnClock(self._clock)
         self._totals: dict[str, float] = {}
-        self._cursor = len(ledger.records) if ledger is not None else 0
+        self._mark = ledger.mark() if ledger is not None else None
         self._terminated = False
 
     @property
@@ -131,28 +130,22 @@ class AgentTimeBudgetTermination(TerminationCondition, Component[AgentTimeBudget
             return self._per_agent[agent]
         return self._budget
 
-    def _drain_ledger(self) -> list[str]:
+    def _ledger_totals(self) -> list[str]:
+        """Refresh every agent's model time from the ledger (O(agents): the ledger keeps running sums)."""
+        from ..usage import UNATTRIBUTED
+
         assert self._ledger is not None
-        records = self._ledger.records
-        new = records[self._cursor :]
-        self._cursor = len(records)
-        touched: list[str] = []
-        for record in new:
-            if record.agent is None or record.latency_s is None:
-                continue
-            if record.outcome == "error" and record.member is not None:
-                continue  # a failed failover attempt: the call's own record covers its time
-            self._totals[record.agent] = self._totals.get(record.agent, 0.0) + record.latency_s
-            if record.agent not in touched:
-                touched.append(record.agent)
-        return touched
+        agents = [name for name in self._ledger.by_agent() if name != UNATTRIBUTED]
+        for agent in agents:
+            self._totals[agent] = self._ledger.totals_since(self._mark, agent=agent).latency_s
+        return agents
 
     async def __call__(self, messages: Sequence[BaseAgentEvent | BaseChatMessage]) -> StopMessage | None:
         """Add the time of the turn that just ended (or the new ledger records) and check the budgets."""
         if self._terminated:
             raise TerminatedException("Termination condition has already been reached")
         if self._measure == "model":
-            touched = self._drain_ledger()
+            touched = self._ledger_totals()
         else:
             duration = self._turns.boundary()
             agent = agent_of(messages)
@@ -179,7 +172,7 @@ class AgentTimeBudgetTermination(TerminationCondition, Component[AgentTimeBudget
         self._totals.clear()
         self._turns.reset()
         if self._ledger is not None:
-            self._cursor = len(self._ledger.records)
+            self._mark = self._ledger.mark()
 
     def __repr__(self) -> str:
         return (

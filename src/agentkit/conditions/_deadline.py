@@ -19,6 +19,11 @@ from ._latency import TurnClock, agent_of, check_clock, fmt_seconds
 __all__ = ("DeadlineTermination", "DeadlineTerminationConfig")
 
 
+def _after(messages: Sequence[BaseAgentEvent | BaseChatMessage]) -> str:
+    agent = agent_of(messages)
+    return f" (after a turn of {agent!r})" if agent is not None else ""
+
+
 class DeadlineTerminationConfig(BaseModel):
     """Serialised form of :class:`DeadlineTermination` (exactly one of the two fields is set)."""
 
@@ -110,16 +115,15 @@ class DeadlineTermination(TerminationCondition, Component[DeadlineTerminationCon
         """Check the deadline at a turn boundary."""
         if self._terminated:
             raise TerminatedException("Termination condition has already been reached")
-        self._turns.boundary()
-        agent = agent_of(messages)
-        after = f" (after a turn of {agent!r})" if agent is not None else ""
+        if self._turns.started_at is None:
+            self._turns.boundary()  # the run's first message: the relative clock starts now
         if self._at is not None:
             now = self._clock.now()
             if now < self._at:
                 return None
             late = (now - self._at).total_seconds()
             content = (
-                f"Deadline {self._at.isoformat()} reached{after}: it is {now.isoformat()}, "
+                f"Deadline {self._at.isoformat()} reached{_after(messages)}: it is {now.isoformat()}, "
                 f"{fmt_seconds(late)} past the deadline."
             )
         else:
@@ -129,7 +133,7 @@ class DeadlineTermination(TerminationCondition, Component[DeadlineTerminationCon
             if elapsed < self._seconds:
                 return None
             content = (
-                f"Deadline of {fmt_seconds(self._seconds)} reached{after}: "
+                f"Deadline of {fmt_seconds(self._seconds)} reached{_after(messages)}: "
                 f"{fmt_seconds(elapsed)} elapsed since the run started."
             )
         self._terminated = True

@@ -12,5 +12,5 @@ from ._wrap_up import WrapUpTermination, WrapUpTerminationConfig
 
 __all__ = ("WrapUpTermination", "WrapUpTerminationConfig", "run_stream_with_deadline", "run_with_deadline")
 
-for _cls in (WrapUpTermination, WrapUpTerminationConfig):
-    _cls.__module__ = __name__
+for _obj in (WrapUpTermination, WrapUpTerminationConfig, run_stream_with_deadline, run_with_deadline):
+    _obj.__module__ = __name__

@@ -225,13 +225,6 @@ async def run_stream_with_deadline(
     start = clock.monotonic()
     token = CancellationToken()
     state = _State()
-    if cancellation_token is not None:
-
-        def cancelled_by_caller() -> None:
-            state.interrupting = True
-            token.cancel()
-
-        cancellation_token.add_callback(cancelled_by_caller)
     queue: asyncio.Queue[StreamItem | _Failed | _Sentinel] = asyncio.Queue()
 
     _install_filter()
@@ -249,6 +242,14 @@ async def run_stream_with_deadline(
             queue.put_nowait(_DONE)
 
     pump_task: asyncio.Future[None] = asyncio.ensure_future(pump())
+    if cancellation_token is not None:
+
+        def cancelled_by_caller() -> None:
+            state.interrupting = True
+            token.cancel()
+            _interrupt(target, pump_task)
+
+        cancellation_token.add_callback(cancelled_by_caller)
 
     async def wait_for_pump(seconds: float) -> bool:
         if pump_task.done():

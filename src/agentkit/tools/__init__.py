@@ -52,4 +52,6 @@ for _cls in (
     Verdict,
 ):
     _cls.__module__ = __name__
-del _cls
+for _func in (check_handoffs, guard_tools):
+    _func.__module__ = __name__
+del _cls, _func

@@ -66,9 +66,10 @@ class AuditSink(Protocol):
 class JsonlAuditSink:
     """Appends one JSON object per line to a file; every record is flushed to the OS as it is written.
 
-    Each record is encoded completely first and written with a single ``write(2)`` on a file opened with
-    ``O_APPEND``, so concurrent writers (threads or processes) never interleave and a reader never sees half a
-    line from this process. If a previous process died mid-line, the next record starts on a new line.
+    Each record is encoded completely first and written with a single unbuffered ``write(2)`` on a file opened
+    with ``O_APPEND`` (nothing waits in a user-space buffer), so concurrent writers (threads or processes) never
+    interleave and a reader never sees half a line from this process. If a previous process died mid-line, the
+    next record starts on a new line. Call :meth:`close` to release the file (e.g. before rotating it).
 
     Args:
         path: The ``.jsonl`` file (created if missing, parent directories too).
@@ -79,32 +80,44 @@ class JsonlAuditSink:
         self.path = os.fspath(path)
         self.fsync = fsync
         self._lock = threading.Lock()
-        self._checked_tail = False
+        self._fd: int | None = None
+
+    def _open(self) -> int:
+        directory = os.path.dirname(self.path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        size = os.fstat(fd).st_size
+        if size and _last_byte(self.path, size) != b"\n":
+            os.write(fd, b"\n")  # a previous writer died mid-line: never glue a record to its fragment
+        return fd
 
     def write(self, record: ToolDecision) -> None:
-        """Append ``record`` as one line."""
+        """Append ``record`` as one line (the file is opened on first use and kept open)."""
         line = (json.dumps(record.to_dict(), ensure_ascii=False, default=str, sort_keys=True) + "\n").encode(
             "utf-8", "backslashreplace"
         )
         with self._lock:
-            directory = os.path.dirname(self.path)
-            if directory:
-                os.makedirs(directory, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                if not self._checked_tail:
-                    self._checked_tail = True
-                    size = os.fstat(fd).st_size
-                    if size and _last_byte(self.path, size) != b"\n":
-                        line = b"\n" + line
-                view = memoryview(line)
-                while view:
-                    written = os.write(fd, view)
-                    view = view[written:]
-                if self.fsync:
-                    os.fsync(fd)
-            finally:
-                os.close(fd)
+            if self._fd is None:
+                self._fd = self._open()
+            view = memoryview(line)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            if self.fsync:
+                os.fsync(self._fd)
+
+    def close(self) -> None:
+        """Close the file (the next ``write`` reopens it, e.g. after log rotation)."""
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
 
     def __repr__(self) -> str:
         return f"JsonlAuditSink({self.path!r})"

@@ -145,8 +145,9 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
             if not isinstance(sink, AuditSink):
                 raise ConfigurationError("audit", f"{sink!r} has no write(record) method.", "Pass an AuditSink.")
         self._audit_path = os.fspath(audit_path) if audit_path is not None else None
-        if self._audit_path is not None:
-            sinks.append(JsonlAuditSink(self._audit_path))
+        self._own_sink = JsonlAuditSink(self._audit_path) if self._audit_path is not None else None
+        if self._own_sink is not None:
+            sinks.append(self._own_sink)
         self._inner = workbench
         self._policy = policy
         self._approval = approval
@@ -261,7 +262,9 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         await self._inner.start()
 
     async def stop(self) -> None:
-        """Stop the inner workbench."""
+        """Stop the inner workbench and close the ``audit_path`` file (reopened on the next decision)."""
+        if self._own_sink is not None:
+            self._own_sink.close()
         await self._inner.stop()
 
     async def reset(self) -> None:
@@ -502,7 +505,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
             from autogen_core import MessageHandlerContext
 
             agent_type = MessageHandlerContext.agent_id().type
-        except (RuntimeError, LookupError):
+        except Exception:  # outside the AutoGen runtime (RuntimeError) or anything odd: just unknown
             return None
         return _TEAM_SUFFIX.sub("", agent_type)
 

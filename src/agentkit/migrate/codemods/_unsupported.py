@@ -93,6 +93,5 @@ class UnsupportedCodemod(AgentkitCodemod):
             self.todo(FILTER_FUNC)
 
     def _agentish(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, cst.Name):
-            return node.value in self.analysis.agents or self.v02(node) is not None or bool(self.analysis.agents)
-        return False
+        # Only files that import pyautogen reach the rules, so `name.register_reply(...)` there is a v0.2 agent's.
+        return isinstance(node, (cst.Name, cst.Attribute))
