@@ -335,7 +335,8 @@ async def run_stream_with_deadline(
         )
         reason = (
             f"Hard deadline of {fmt_seconds(hard_s)} reached after {fmt_seconds(state.hard_elapsed)}: "
-            f"work in flight was cancelled; {len(messages)} messages kept; {_kind(target)} {recovered}."
+            f"work in flight was cancelled; {len(messages)} message{'' if len(messages) == 1 else 's'} kept; "
+            f"{_kind(target)} {recovered}."
         )
         if state.stuck:
             reason += " The run ignored cancellation and is still running; do not reuse it."

@@ -69,6 +69,7 @@ __all__ = (
 )
 
 _tracer = trace.get_tracer("agentkit")
+_NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
 _event_logger = logging.getLogger(EVENT_LOGGER_NAME)
 _NOT_HEALTH = frozenset({ErrorClass.CONTEXT_LENGTH, ErrorClass.CONTENT_FILTER, ErrorClass.BAD_REQUEST})
 _SDK_PROVIDERS = ("openai", "anthropic")  # provider paths and AutoGen's short names of SDK-backed clients
@@ -76,6 +77,13 @@ _END: Any = object()
 
 HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
 """``(messages, extra_create_args) -> bool``: whether a request is safe to send twice."""
+
+
+def _start_span(name: str) -> trace.Span | None:
+    """A span for one call, or ``None`` while no OpenTelemetry SDK is configured (the common, free case)."""
+    if isinstance(_tracer, trace.ProxyTracer) and isinstance(trace.get_tracer_provider(), _NO_TRACING):
+        return None
+    return _tracer.start_span(name)
 
 
 class FailoverMemberConfig(BaseModel):
@@ -611,15 +619,11 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             }
             self._attempt_span(call, member, latency, attributes)
         usage = result.usage
-        self._total_usage = RequestUsage(
-            prompt_tokens=self._total_usage.prompt_tokens + usage.prompt_tokens,
-            completion_tokens=self._total_usage.completion_tokens + usage.completion_tokens,
-        )
+        self._total_usage.prompt_tokens += usage.prompt_tokens
+        self._total_usage.completion_tokens += usage.completion_tokens
         if not result.cached:
-            self._actual_usage = RequestUsage(
-                prompt_tokens=self._actual_usage.prompt_tokens + usage.prompt_tokens,
-                completion_tokens=self._actual_usage.completion_tokens + usage.completion_tokens,
-            )
+            self._actual_usage.prompt_tokens += usage.prompt_tokens
+            self._actual_usage.completion_tokens += usage.completion_tokens
         set_answered_by(AnsweredBy(member.name, member.model, member.provider))
         if _event_logger.isEnabledFor(logging.INFO):
             emit(
@@ -723,7 +727,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
     ) -> CreateResult:
         """Create a completion on the first member that can answer (see the class docstring)."""
         call = self._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, False)
-        span = call.span = _tracer.start_span("agentkit.failover.create")
+        span = call.span = _start_span("agentkit.failover.create")
         try:
             plan = self._plan(call)
             if self._hedging(call):
@@ -738,12 +742,14 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 return outcome
             raise self._all_failed(call)
         except BaseException as error:
-            span.record_exception(error)
-            span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+            if span is not None:
+                span.record_exception(error)
+                span.set_status(trace.StatusCode.ERROR, type(error).__name__)
             raise
         finally:
-            span.set_attribute("agentkit.attempts", call.attempts)
-            span.end()
+            if span is not None:
+                span.set_attribute("agentkit.attempts", call.attempts)
+                span.end()
 
     async def _serve_create(self, member: _Member, call: _Call) -> CreateResult | _Failure:
         """One member's turn: the first attempt directly, retries with backoff only after a failure."""
@@ -850,7 +856,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Stream a completion: chunks pass straight through; the streaming contract is in the class docstring."""
         call = self._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, True)
-        span = call.span = _tracer.start_span("agentkit.failover.create_stream")
+        span = call.span = _start_span("agentkit.failover.create_stream")
         try:
             plan = self._plan(call)
             opened: _Opened | None = None
@@ -953,12 +959,14 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 if not restart:
                     raise broken
         except BaseException as error:
-            span.record_exception(error)
-            span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+            if span is not None:
+                span.record_exception(error)
+                span.set_status(trace.StatusCode.ERROR, type(error).__name__)
             raise
         finally:
-            span.set_attribute("agentkit.attempts", call.attempts)
-            span.end()
+            if span is not None:
+                span.set_attribute("agentkit.attempts", call.attempts)
+                span.end()
 
     def _partial_usage(self, call: _Call, partial: list[str]) -> RequestUsage:
         prompt = call.shape.prompt_tokens if call.shape is not None else estimate_tokens(call.messages, call.tools)
