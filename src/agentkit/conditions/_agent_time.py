@@ -131,13 +131,16 @@ class AgentTimeBudgetTermination(TerminationCondition, Component[AgentTimeBudget
         return self._budget
 
     def _ledger_totals(self) -> list[str]:
-        """Refresh every agent's model time from the ledger (O(agents): the ledger keeps running sums)."""
+        """Refresh every agent's model time from the ledger: one consistent mark, O(agents)."""
         from ..usage import UNATTRIBUTED
 
         assert self._ledger is not None
-        agents = [name for name in self._ledger.by_agent() if name != UNATTRIBUTED]
+        now = self._ledger.mark()
+        base = self._mark.by_agent if self._mark is not None and self._mark.epoch == now.epoch else {}
+        agents = [name for name in now.by_agent if name != UNATTRIBUTED]
         for agent in agents:
-            self._totals[agent] = self._ledger.totals_since(self._mark, agent=agent).latency_s
+            before = base.get(agent)
+            self._totals[agent] = now.by_agent[agent].latency_s - (before.latency_s if before is not None else 0.0)
         return agents
 
     async def __call__(self, messages: Sequence[BaseAgentEvent | BaseChatMessage]) -> StopMessage | None:
