@@ -9,3 +9,10 @@ import os
 os.environ.setdefault("TIKTOKEN_CACHE_DIR", os.path.join(os.path.dirname(__file__), ".tiktoken-cache-unused"))
 for _var in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY", "GEMINI_API_KEY"):
     os.environ.pop(_var, None)
+
+# Property tests explore at random on developer machines; CI replays a fixed, reproducible sequence.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

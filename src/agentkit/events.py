@@ -94,7 +94,12 @@ class AdmissionRefusedEvent(AgentkitEvent):
 
 
 class DeadlineEvent(AgentkitEvent):
-    """A soft or hard deadline fired. Fields: ``kind`` (``"soft"``/``"hard"``), ``deadline_s``, ``elapsed_s``."""
+    """A soft or hard deadline fired.
+
+    Fields: ``kind`` (``"soft"``/``"hard"``), ``deadline_s``, ``elapsed_s``, ``target`` (team or agent name);
+    hard stops add ``stopped_after_s``, ``messages`` (kept), ``escalated``, ``stuck`` and ``recovery``; a hard
+    deadline already past when the run starts has ``started=False``.
+    """
 
     type = "agentkit.Deadline"
 

@@ -12,7 +12,7 @@ import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import anthropic
 import openai
@@ -305,11 +305,14 @@ async def test_cancellation_over_http_starts_no_other_member(fp: FakeProvider) -
 
 async def test_sdk_retries_are_disabled_on_members(fp: FakeProvider) -> None:
     member = fp.openai_client(PRIMARY["openai"], max_retries=3)
-    client = FailoverChatCompletionClient([member, fp.openai_client(BACKUP)], max_attempts=1)
+    client = FailoverChatCompletionClient([member, fp.openai_client(BACKUP)], max_attempts=1, attempt_timeout=7)
     fp.script(PRIMARY["openai"], Fault.status(503))
     await client.create(MESSAGES)
     await client.close()
     assert len(fp.requests_for(PRIMARY["openai"])) == 1  # not 4
+    sdk = cast(Any, member)._client
+    assert sdk.max_retries == 0
+    assert sdk.timeout == 7  # the attempt timeout is the SDK's own: no timer per call
 
 
 # --------------------------------------------------------------------------- soak, real-HTTP portion

@@ -106,12 +106,14 @@ def test_url_rule_agrees_with_a_model_of_the_allowlist(
         assert parts.port in (None, 443)
         assert parts.hostname is not None
         assert _allowed_host(parts.hostname), url
+    # A host sample may carry its own port ("api.example.com:443"); a second port after it is malformed.
+    bare_host, has_port, host_port = host.partition(":") if not host.startswith("[") else (host, "", "")
+    effective_port = port if not has_port else (f":{host_port}" if not port else "malformed")
     expected = (
         scheme.lower() == "https"
         and not userinfo
-        and _allowed_host(host)
-        and ":" not in host
-        and port in ("", ":", ":443")
+        and _allowed_host(bare_host)
+        and effective_port in ("", ":", ":443")
         and "\\" not in path
     )
     assert (verdict is None) == expected, (url, verdict and verdict)

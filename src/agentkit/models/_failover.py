@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
@@ -29,7 +30,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import Self
 
 from .._callinfo import AnsweredBy, attempt_sink, set_answered_by
-from .._clock import SYSTEM_CLOCK, Clock
+from .._clock import SYSTEM_CLOCK, Clock, SystemClock
 from .._utils import to_seconds
 from ..events import ModelAttemptEvent, emit
 from ..exceptions import (
@@ -70,6 +71,7 @@ __all__ = (
 
 _tracer = trace.get_tracer("agentkit")
 _NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+_MISSING: Any = object()
 _event_logger = logging.getLogger(EVENT_LOGGER_NAME)
 _NOT_HEALTH = frozenset({ErrorClass.CONTEXT_LENGTH, ErrorClass.CONTENT_FILTER, ErrorClass.BAD_REQUEST})
 _SDK_PROVIDERS = ("openai", "anthropic")  # provider paths and AutoGen's short names of SDK-backed clients
@@ -79,10 +81,19 @@ HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
 """``(messages, extra_create_args) -> bool``: whether a request is safe to send twice."""
 
 
+_OTEL_FROM_ENV = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+
+
 def _start_span(name: str) -> trace.Span | None:
-    """A span for one call, or ``None`` while no OpenTelemetry SDK is configured (the common, free case)."""
-    if isinstance(_tracer, trace.ProxyTracer) and isinstance(trace.get_tracer_provider(), _NO_TRACING):
-        return None
+    """A span for one call, or ``None`` while no OpenTelemetry SDK is configured (the common, free case).
+
+    ``trace.get_tracer_provider()`` reads the environment on every call, so the global provider is looked at
+    directly when the installed opentelemetry-api has it (else spans are always started).
+    """
+    if isinstance(_tracer, trace.ProxyTracer) and not _OTEL_FROM_ENV:
+        configured = getattr(trace, "_TRACER_PROVIDER", _MISSING)
+        if configured is None or (configured is not _MISSING and isinstance(configured, _NO_TRACING)):
+            return None
     return _tracer.start_span(name)
 
 
@@ -114,8 +125,10 @@ class FailoverMember:
         stream_idle_timeout: Seconds a stream may stay silent between chunks.
         context_window: The model's context window in tokens (default: AutoGen's table for known
             OpenAI/Anthropic models, else unknown).
-        disable_sdk_retries: Set the member SDK's own ``max_retries`` to 0 so its retries do not multiply
-            with the failover client's (the client object is changed in place). Default ``True``.
+        disable_sdk_retries: For OpenAI/Azure/Anthropic members: set the SDK's own ``max_retries`` to 0 so its
+            retries do not multiply with the failover client's, and the SDK's timeout to ``attempt_timeout``
+            so the attempt timeout costs nothing per call (the client object is changed in place). Default
+            ``True``; with ``False`` the SDK is left alone and agentkit's timer enforces the attempt timeout.
     """
 
     def __init__(
@@ -171,6 +184,8 @@ class _Member:
         "provider",
         "spec",
         "stream_idle_timeout",
+        "timer_first_token",
+        "timer_timeout",
     )
 
     def __init__(self, spec: FailoverMember, name: str, owner: FailoverChatCompletionClient) -> None:
@@ -189,6 +204,14 @@ class _Member:
             spec.context_window if spec.context_window is not None else context_window_of(spec.client, self.model)
         )
         self.info: ModelInfo = spec.client.model_info
+        # With the system clock, an SDK-backed member's attempt timeout is its SDK's own HTTP timeout (set here,
+        # free per call); agentkit's timers then only run for the limits the SDK cannot enforce.
+        sdk_timed = spec.disable_sdk_retries and _adopt_sdk(
+            spec.client, self.attempt_timeout if isinstance(owner.clock, SystemClock) else None
+        )
+        self.timer_timeout = None if sdk_timed else self.attempt_timeout
+        explicit_first = spec.first_token_timeout is not None or owner.first_token_timeout is not None
+        self.timer_first_token = self.first_token_timeout if explicit_first or not sdk_timed else None
         self.breaker = CircuitBreaker(
             name, failure_threshold=owner.failure_threshold, cooldown_s=owner.cooldown, clock=owner.clock
         )
@@ -326,7 +349,8 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
         members: The member clients in order of preference (plain clients or :class:`FailoverMember`).
         max_attempts: Attempts per member for retryable errors, the first included (default 3).
         attempt_timeout: Seconds one ``create`` attempt may take; for streams, the default first-token limit.
-            A member silent for this long is failed over at once, never retried. ``None``: no limit.
+            A member silent for this long is failed over at once, never retried. ``None``: no limit. For
+            OpenAI/Azure/Anthropic members it is applied as the SDK's own (read) timeout.
         first_token_timeout: Seconds a stream may take to yield its first chunk (default: ``attempt_timeout``).
         stream_idle_timeout: Seconds a stream may stay silent between chunks (default 60). ``None``: no limit.
         deadline: Seconds for the whole call across the chain, retries and backoff included. ``None``: none.
@@ -438,8 +462,6 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                     suffix += 1
                 name = f"{name}#{suffix}"
             used.add(name)
-            if spec.disable_sdk_retries:
-                _disable_sdk_retries(spec.client)
             self._members.append(_Member(spec, name, self))
         self._by_name = {m.name: m for m in self._members}
         self._total_usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
@@ -759,7 +781,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             call.attempts += 1
             started = self.clock.monotonic()
             member.breaker.begin()
-            timeout = member.attempt_timeout
+            timeout = member.timer_timeout
             expires = None if timeout is None else started + timeout
             limit = "attempt_timeout"
             if call.deadline is not None and (expires is None or call.deadline < expires):
@@ -877,7 +899,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 member, agen, dog, started = opened.member, opened.agen, opened.dog, opened.started
                 chunk: Any = opened.first
                 opened = None
-                dog.rebind()
+                dog.passthrough()
                 partial: list[str] = []
                 result: CreateResult | None = None
                 error: Exception | None = None
@@ -899,7 +921,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                             yield chunk
                         else:  # malformed: skipped (a tool-call-like delta forbids a restart)
                             tool_started = tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
-                        dog.waiting()
+                        dog.busy = True
                         try:
                             chunk = await agen.__anext__()
                         except StopAsyncIteration:
@@ -913,7 +935,8 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                         except Exception as failure:
                             error = failure
                             break
-                        dog.arrived()
+                        dog.busy = False
+                        dog.count += 1
                     finished = True
                 finally:
                     dog.close()
@@ -988,7 +1011,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 extra_create_args=call.extra,
                 cancellation_token=call.token,
             )
-            dog = StreamWatchdog(self.clock, member.first_token_timeout, member.stream_idle_timeout, call.deadline)
+            dog = StreamWatchdog(self.clock, member.timer_first_token, member.stream_idle_timeout, call.deadline)
             dog.waiting()
             error: Exception
             try:
@@ -1231,15 +1254,23 @@ def _merged_info(infos: Sequence[ModelInfo]) -> ModelInfo:
     return primary  # type: ignore[return-value]
 
 
-def _disable_sdk_retries(client: ChatCompletionClient) -> None:
-    """Set the OpenAI/Anthropic SDK's ``max_retries`` to 0 on an AutoGen client, in place."""
+def _adopt_sdk(client: ChatCompletionClient, timeout: float | None) -> bool:
+    """Set an OpenAI/Azure/Anthropic member's SDK ``max_retries`` to 0 (and its timeout), in place.
+
+    Returns whether the SDK's own timeout now enforces ``timeout``.
+    """
     sdk = getattr(client, "_client", None)
-    if sdk is None or not isinstance(getattr(sdk, "max_retries", None), int) or sdk.max_retries == 0:
-        return
     with_options = getattr(sdk, "with_options", None)
-    if with_options is None:
-        return
-    client._client = with_options(max_retries=0)  # type: ignore[attr-defined]
+    if with_options is None or not isinstance(getattr(sdk, "max_retries", None), int):
+        return False
+    options: dict[str, Any] = {}
+    if sdk.max_retries != 0:  # type: ignore[union-attr]
+        options["max_retries"] = 0
+    if timeout is not None:
+        options["timeout"] = timeout
+    if options:
+        client._client = with_options(**options)  # type: ignore[attr-defined]
     raw = getattr(client, "_raw_config", None)
-    if isinstance(raw, dict):
+    if isinstance(raw, dict) and "max_retries" in options:
         raw["max_retries"] = 0
+    return timeout is not None

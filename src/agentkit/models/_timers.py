@@ -172,8 +172,12 @@ class TimeoutScope:
 class StreamWatchdog:
     """One alarm per streamed attempt: the first-token limit until the first chunk, then the idle limit.
 
-    The alarm only cancels while the stream is being awaited (between :meth:`waiting` and :meth:`arrived`),
-    never while the caller handles a chunk. Per chunk it costs two attribute writes and a clock read.
+    Phase 1 (first chunk): :meth:`waiting` arms a precise alarm at the first-token limit (or the call's
+    deadline). Phase 2 (:meth:`passthrough`): the caller sets :attr:`busy` around each ``await`` of the next
+    chunk and bumps :attr:`count` per chunk — two attribute writes and an increment, no clock read. The alarm
+    ticks every quarter of the idle limit and cancels the task only if it is waiting (``busy``) and no chunk
+    arrived for the whole idle limit, so a stall is detected between 1 and 1.25 idle limits after the last
+    chunk, and never while the caller holds a chunk.
 
     Args:
         clock: Where time is read.
@@ -187,10 +191,12 @@ class StreamWatchdog:
         "_base",
         "_clock",
         "_closed",
-        "_first",
+        "_quiet_since",
+        "_seen",
         "_since",
         "_task",
-        "_waiting",
+        "busy",
+        "count",
         "fired",
         "first_token_s",
         "hard_deadline",
@@ -206,77 +212,94 @@ class StreamWatchdog:
         self.hard_deadline = hard_deadline
         self._alarm: _Alarm | None = None
         self._task: asyncio.Task[object] | None = None
-        self._waiting = False
-        self._first = True
         self._since = 0.0
         self._base = 0
-        self.fired: str | None = None
         self._closed = False
+        self._seen = 0
+        self._quiet_since = 0.0
+        self.busy = False
+        """Set while the stream is awaited for its next chunk (phase 2)."""
+        self.count = 0
+        """Chunks received in phase 2."""
+        self.fired: str | None = None
 
-    def _limit(self) -> tuple[float | None, str, float]:
-        """(expiry for the current wait, limit name, seconds)."""
-        seconds = self.first_token_s if self._first else self.idle_s
-        name = "first_token_timeout" if self._first else "stream_idle_timeout"
-        expiry = None if seconds is None else self._since + seconds
-        if self.hard_deadline is not None and (expiry is None or self.hard_deadline < expiry):
-            return self.hard_deadline, "deadline", max(0.0, self.hard_deadline - self._since)
-        return expiry, name, seconds or 0.0
+    # --- phase 1: the first chunk -----------------------------------------------------------------
 
     def waiting(self) -> None:
-        """Call right before awaiting the next chunk."""
+        """Call right before awaiting the first chunk."""
         self._since = self._clock.monotonic()
-        self._waiting = True
-        if self._alarm is not None:
-            if not self._first and self.idle_s is not None and self._since + self.idle_s < self._alarm.when:
-                self._alarm.arm(self._since + self.idle_s)  # the idle limit is shorter than the first-token one
+        expiry = None if self.first_token_s is None else self._since + self.first_token_s
+        if self.hard_deadline is not None and (expiry is None or self.hard_deadline < expiry):
+            expiry = self.hard_deadline
+        if expiry is None:
             return
-        if self._alarm is None:
-            expiry, _, _ = self._limit()
-            if expiry is None:
-                return
-            self._task = asyncio.current_task()
-            if self._task is None:  # pragma: no cover - always inside a task
-                return
-            self._base = _cancelling(self._task)
-            self._alarm = _Alarm(self._clock, self._fire)
-            self._alarm.arm(expiry)
+        self._task = asyncio.current_task()
+        if self._task is None:  # pragma: no cover - always inside a task
+            return
+        self.busy = True
+        self._base = _cancelling(self._task)
+        self._alarm = _Alarm(self._clock, self._fire_first)
+        self._alarm.arm(expiry)
 
-    def rebind(self) -> None:
-        """Attach to the current task (a hedged stream's first chunk arrived in a helper task)."""
-        task = asyncio.current_task()
-        if self._alarm is not None and task is not None and task is not self._task:
-            self._task = task
-            self._base = _cancelling(task)
+    def arrived(self) -> None:
+        """Call right after the first chunk arrived."""
+        self.busy = False
+        if self._alarm is not None:
+            self._alarm.cancel()
+
+    def _fire_first(self) -> None:
+        if not self.busy or self._task is None or self._task.done():
+            return
+        first_limit = None if self.first_token_s is None else self._since + self.first_token_s
+        self.fired = (
+            "first_token_timeout"
+            if first_limit is not None and (self.hard_deadline is None or first_limit <= self.hard_deadline)
+            else "deadline"
+        )
+        self._task.cancel()
+
+    # --- phase 2: the rest of the stream ----------------------------------------------------------
+
+    def passthrough(self) -> None:
+        """Enter phase 2 in the current task (the first chunk may have arrived in a hedging helper task)."""
+        self.busy = False
+        self._task = asyncio.current_task()
+        if self._task is None or (self.idle_s is None and self.hard_deadline is None):
+            self._alarm = None
+            return
+        self._base = _cancelling(self._task)
+        self._seen = self.count
+        self._quiet_since = self._clock.monotonic()
+        self._alarm = _Alarm(self._clock, self._tick)
+        self._alarm.arm(self._next_tick(self._quiet_since))
+
+    def _next_tick(self, now: float) -> float:
+        when = now + self.idle_s / 4 if self.idle_s is not None else float("inf")
+        return min(when, self.hard_deadline) if self.hard_deadline is not None else when
+
+    def _tick(self) -> None:
+        if self._alarm is None or self._task is None or self._task.done():
+            return
+        now = self._clock.monotonic()
+        if self.busy and self.hard_deadline is not None and now >= self.hard_deadline:
+            self.fired = "deadline"
+            self._task.cancel()
+            return
+        if not self.busy or self.count != self._seen:
+            self._seen = self.count
+            self._quiet_since = now
+        elif self.idle_s is not None and now - self._quiet_since >= self.idle_s:
+            self.fired = "stream_idle_timeout"
+            self._task.cancel()
+            return
+        self._alarm.arm(self._next_tick(now))
+
+    # --- both phases -----------------------------------------------------------------------------
 
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` was called."""
         return self._closed
-
-    def arrived(self) -> None:
-        """Call right after a chunk arrived."""
-        self._waiting = False
-        self._first = False
-
-    def _fire(self) -> None:
-        if self._alarm is None:
-            return
-        expiry, name, _ = self._limit()
-        if expiry is None:
-            return
-        if self._waiting and self._clock.monotonic() >= expiry and self._task is not None and not self._task.done():
-            self.fired = name
-            self._task.cancel()
-            return
-        if self._waiting:
-            self._alarm.arm(expiry)
-            return
-        # The caller holds a chunk: look again one idle period after now (or at the hard deadline).
-        later = self._clock.monotonic() + self.idle_s if self.idle_s is not None else self.hard_deadline
-        if later is not None and self.hard_deadline is not None:
-            later = min(later, self.hard_deadline)
-        if later is not None:
-            self._alarm.arm(later)
 
     def check(self, error: BaseException) -> AttemptTimeoutError | None:
         """After a ``CancelledError`` while waiting: the timeout it stands for, or ``None`` if not ours."""
@@ -284,10 +307,10 @@ class StreamWatchdog:
             return None
         if not isinstance(error, asyncio.CancelledError) or not _timed_out(self._task, self._base):
             return None
-        _, name, seconds = self._limit()
-        if name != self.fired:
-            name = self.fired
-        return AttemptTimeoutError(name, seconds)
+        seconds = {"first_token_timeout": self.first_token_s, "stream_idle_timeout": self.idle_s}.get(self.fired)
+        if seconds is None:
+            seconds = max(0.0, (self.hard_deadline or 0.0) - self._since)
+        return AttemptTimeoutError(self.fired, seconds)
 
     def close(self) -> None:
         """Disarm."""
