@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from types import ModuleType
+from types import GenericAlias, ModuleType
 
 import pytest
 
@@ -22,6 +22,11 @@ def _public_modules() -> list[ModuleType]:
 
 
 MODULES = _public_modules()
+
+
+def _is_class(obj: object) -> bool:
+    """A real class (on Python 3.10 ``inspect.isclass`` is also true for aliases such as ``Callable[..., X]``)."""
+    return inspect.isclass(obj) and not isinstance(obj, GenericAlias)
 
 
 def _isort_key(name: str) -> tuple[int, str]:
@@ -43,7 +48,7 @@ def test_all_is_complete_and_sorted(module: ModuleType) -> None:
         name
         for name, obj in vars(module).items()
         if not name.startswith("_")
-        and (inspect.isclass(obj) or inspect.isfunction(obj))
+        and (_is_class(obj) or inspect.isfunction(obj))
         and getattr(obj, "__module__", "").startswith(module.__name__)
     }
     missing = public_defined - set(exported)
@@ -55,7 +60,7 @@ def test_exported_objects_are_documented_and_public(module: ModuleType) -> None:
     assert module.__doc__, f"{module.__name__} has no module docstring"
     for name in getattr(module, "__all__", ()):
         obj = getattr(module, name)
-        if inspect.isclass(obj) or inspect.isfunction(obj):
+        if _is_class(obj) or inspect.isfunction(obj):
             assert obj.__doc__, f"{module.__name__}.{name} has no docstring"
             assert "._" not in obj.__module__, f"{module.__name__}.{name}.__module__ is private: {obj.__module__}"
 
