@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from autogen_core import CancellationToken, Component, ComponentModel, FunctionCall, MessageHandlerContext
+from autogen_core import CancellationToken, Component, ComponentModel, MessageHandlerContext
 from autogen_core.models import (
     ChatCompletionClient,
     CreateResult,
@@ -23,7 +22,7 @@ from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
 from typing_extensions import Self
 
-from .. import _callinfo
+from .. import _callinfo, _tokens
 from .._clock import SYSTEM_CLOCK, Clock
 from ..events import AdmissionRefusedEvent, emit
 from ..exceptions import BudgetExceededError, ConfigurationError
@@ -39,36 +38,17 @@ __all__ = ("MeteredChatCompletionClient", "MeteredChatCompletionClientConfig", "
 RefusalMode = Literal["raise", "stop"]
 
 
-def _text_of(message: LLMMessage) -> str:
-    content: Any = getattr(message, "content", "")
-    if isinstance(content, str):
-        return content
-    parts: list[str] = []
-    for item in content:
-        if isinstance(item, str):
-            parts.append(item)
-        elif isinstance(item, FunctionCall):
-            parts.append(item.name + item.arguments)
-        else:
-            text = getattr(item, "content", None)
-            parts.append(text if isinstance(text, str) else "x" * 3000)  # an image: ~1000 tokens
-    return "".join(parts)
-
-
 def estimate_prompt_tokens(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> int:
     """An offline, deliberately generous prompt-token estimate (no tokenizer download).
 
-    One token per started 3 UTF-8 bytes of every message and tool schema, plus 4 tokens per message — above
+    One token per started 3 UTF-8 bytes of every message and tool schema, plus 4 tokens per message and 1,000
+    per image — above
     what OpenAI's and Anthropic's tokenizers count for ordinary text, so admission control errs on the safe
     side.
     """
-    size = 0
-    for message in messages:
-        size += len(_text_of(message).encode("utf-8"))
-    for tool in tools:
-        schema: Any = tool.schema if isinstance(tool, Tool) else tool
-        size += len(json.dumps(schema, default=str).encode("utf-8"))
-    return -(-size // 3) + 4 * len(messages)
+    return _tokens.estimate_prompt_tokens(
+        _tokens.scan_prompt(messages, tools), bytes_per_token=3, tokens_per_message=4, tokens_per_image=1000
+    )
 
 
 def _estimate_text_tokens(text: str) -> int:

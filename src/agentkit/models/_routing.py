@@ -6,18 +6,15 @@ downloads encodings on first use).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autogen_core.models import LLMMessage, ModelInfo
 from autogen_core.tools import Tool, ToolSchema
 
-__all__ = ("RequestShape", "context_window_of", "estimate_tokens", "ineligibility", "model_name_of", "shape_of")
+from .._tokens import estimate_prompt_tokens, scan_prompt
 
-_CHARS_PER_TOKEN = 4
-_TOKENS_PER_MESSAGE = 4
-_TOKENS_PER_IMAGE = 85 * 9  # a 512x512-tile-ish estimate; only used for window checks
+__all__ = ("RequestShape", "context_window_of", "estimate_tokens", "ineligibility", "model_name_of", "shape_of")
 
 
 class RequestShape:
@@ -47,15 +44,13 @@ def shape_of(
     messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema], json_output: bool | type[Any] | None
 ) -> RequestShape:
     """Compute a request's :class:`RequestShape`."""
-    tokens, images = _scan(messages)
-    if tools:
-        tokens += _tool_tokens(tools)
+    scan = scan_prompt(messages, tools)
     return RequestShape(
         needs_tools=bool(tools),
-        needs_vision=images,
+        needs_vision=scan.images > 0,
         needs_json=json_output is True,
         needs_structured=isinstance(json_output, type),
-        prompt_tokens=tokens,
+        prompt_tokens=estimate_prompt_tokens(scan),
     )
 
 
@@ -74,45 +69,13 @@ def ineligibility(shape: RequestShape, info: ModelInfo | Mapping[str, Any], cont
     return None
 
 
-def _scan(messages: Sequence[LLMMessage]) -> tuple[int, bool]:
-    chars = 0
-    extra = 0
-    images = False
-    for message in messages:
-        extra += _TOKENS_PER_MESSAGE
-        content = message.content
-        if isinstance(content, str):
-            chars += len(content)
-            continue
-        for part in content:
-            if isinstance(part, str):
-                chars += len(part)
-            elif hasattr(part, "arguments"):  # FunctionCall
-                chars += len(getattr(part, "name", "")) + len(getattr(part, "arguments", ""))
-            elif hasattr(part, "call_id"):  # FunctionExecutionResult
-                chars += len(getattr(part, "content", ""))
-            else:  # an Image
-                images = True
-                extra += _TOKENS_PER_IMAGE
-    return chars // _CHARS_PER_TOKEN + extra, images
-
-
-def _tool_tokens(tools: Sequence[Tool | ToolSchema]) -> int:
-    chars = 0
-    for tool in tools:
-        schema = tool if isinstance(tool, Mapping) else tool.schema
-        chars += len(json.dumps(schema, default=str))
-    return chars // _CHARS_PER_TOKEN
-
-
 def estimate_tokens(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> int:
-    """Offline estimate of a prompt's tokens: about 4 characters per token plus a few per message.
+    """Offline estimate of a prompt's tokens: about 4 UTF-8 bytes per token plus a few per message and image.
 
     Never downloads anything. Accurate to within a few tens of percent for English text; good enough for
     routing and budgeting, not for billing.
     """
-    tokens, _ = _scan(messages)
-    return tokens + (_tool_tokens(tools) if tools else 0)
+    return estimate_prompt_tokens(scan_prompt(messages, tools))
 
 
 def model_name_of(client: Any) -> str:
