@@ -42,3 +42,13 @@ def test_demo_json_runs_offline() -> None:
     names = [act["name"] for act in report["acts"]]
     assert names[0] == "team"
     assert all(act["ok"] for act in report["acts"])
+
+
+def test_live_demo_without_a_key_explains_instead_of_crashing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    assert main(["demo", "--live"]) == 2
+    err = capsys.readouterr().err
+    assert "OPENAI_API_KEY" in err
+    assert "Traceback" not in err

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .exceptions import AgentkitError
 
 __all__ = ("build_parser", "main")
 
@@ -49,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         code: int = handler(args)
+    except AgentkitError as error:  # bad input: a clear message, never a traceback
+        print(f"agentkit: error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:  # pragma: no cover - interactive
         print("interrupted", file=sys.stderr)
         return 130

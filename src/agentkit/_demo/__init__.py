@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import importlib
 import json
+import os
 import sys
 from typing import Any
 
@@ -91,6 +92,13 @@ def _table(reports: list[ActReport]) -> str:
 
 
 def _handle(args: argparse.Namespace) -> int:
+    if args.live and not os.environ.get("OPENAI_API_KEY"):
+        print(
+            "agentkit demo: --live needs OPENAI_API_KEY in the environment (ANTHROPIC_API_KEY is optional). "
+            "Export it, or drop --live to run offline.",
+            file=sys.stderr,
+        )
+        return 2
     if not args.json:
         mode = "live providers" if args.live else "offline, local fake provider on 127.0.0.1, no API key"
         print(f"agentkit demo ({mode})")

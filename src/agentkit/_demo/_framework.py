@@ -90,9 +90,8 @@ class DemoEnv:
             from autogen_ext.models.anthropic import AnthropicChatCompletionClient
 
             if not os.environ.get("ANTHROPIC_API_KEY"):
-                raise ConfigurationError(
-                    "--live", "needs ANTHROPIC_API_KEY in the environment.", "Export it or drop --live."
-                )
+                self.narrate("ANTHROPIC_API_KEY is not set: using OpenAI's gpt-4o-mini in Anthropic's place")
+                return self.openai_client("gpt-4o-mini")
             kwargs.setdefault("max_retries", 0)
             return AnthropicChatCompletionClient(model=model, **kwargs)
         assert self.provider is not None
