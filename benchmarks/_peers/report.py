@@ -237,8 +237,8 @@ def render_markdown(
     fault_contenders = [c for c in contenders if any(s.contender == c and s.scenario in fault_keys for s in summaries)]
     cells = {(s.scenario, s.contender): s for s in summaries}
     lines: list[str] = []
-    lines.append(f"Run of {info['date_utc']} on {info['cpu']} ({info['cores']} cores, shared with other jobs; ")
-    lines[-1] += f"1-min load {info['load_avg_1m_at_start']} at start), Python {info['python']}, "
+    lines.append(f"Run of {info['date_utc']} on {info['cpu']} ({info['cores']} cores, shared with other jobs), ")
+    lines[-1] += f"Python {info['python']}, "
     lines[-1] += f"commit `{info['git_commit']}`; whole run {run_seconds:.0f} s."
     pk = info["packages"]
     lines.append("")
