@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import AsyncIterator
 
 import pytest
@@ -36,9 +35,7 @@ async def _call(fp: FakeProvider, ledger: UsageLedger) -> None:
     fp.script("gpt-4o", Reply.text("ok", usage=(100, 10), cached_tokens=40, reasoning_tokens=4))
     inner = fp.openai_client("gpt-4o")
     client = MeteredChatCompletionClient(inner, ledger=ledger)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Resolved model mismatch")
-        await client.create([UserMessage(content="hi", source="user")])
+    await client.create([UserMessage(content="hi", source="user")])
     await client.close()
 
 

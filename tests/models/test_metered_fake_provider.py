@@ -4,8 +4,7 @@ streaming and not, cache hits, cached-token pricing and admission control."""
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -42,13 +41,6 @@ async def fp(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeProvider]:
         yield provider
         for client in made:
             await client.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_model_mismatch_warnings() -> Iterator[None]:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Resolved model mismatch")
-        yield
 
 
 def _genai(model: str, prompt: int, completion: int, cached: int = 0) -> Decimal:

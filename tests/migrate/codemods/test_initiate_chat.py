@@ -140,6 +140,8 @@ worker.initiate_chat(assistant, message="Print 42 in Python.", silent=True)
 """
 
 
+# The migrated program runs v0.4's CodeExecutorAgent with a local executor; AutoGen warns (by design) that code
+# runs unsandboxed and unapproved. That is the behaviour being migrated, so these two warnings are expected here.
 @pytest.mark.filterwarnings("ignore:No approval function set:UserWarning")
 @pytest.mark.filterwarnings("ignore:Using LocalCommandLineCodeExecutor:UserWarning")
 def test_migrated_two_agent_program_runs_and_stops_like_v02(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
