@@ -292,10 +292,7 @@ async def test_cancellation_over_http_starts_no_other_member(fp: FakeProvider) -
     fp.always(PRIMARY["openai"], Fault.hang())
     client, _ = build(fp, "openai", attempt_timeout=30)
     task = asyncio.ensure_future(client.create(MESSAGES))
-    for _ in range(100):
-        if fp.requests_for(PRIMARY["openai"]):
-            break
-        await asyncio.sleep(0.01)
+    await fp.wait_for_requests(1)  # the primary has the request in flight
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
