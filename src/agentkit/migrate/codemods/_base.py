@@ -30,6 +30,7 @@ __all__ = (
     "IMPORTS_KEY",
     "STATS_KEY",
     "TOP_LEVEL_AWAIT_KEY",
+    "AgentConstructorCodemod",
     "AgentInfo",
     "AgentkitCodemod",
     "Analysis",
@@ -520,6 +521,27 @@ class AgentkitCodemod(Codemod, cst.CSTTransformer):
             if comments:
                 result = _attach(result, comments)
         return result
+
+
+class AgentConstructorCodemod(AgentkitCodemod):
+    """Base of the rules that rewrite a v0.2 agent constructor: remembers which variable each call is bound to.
+
+    ``assigned_name(call)`` is the variable name in ``name = Agent(...)`` (empty when the call is not assigned
+    to a single name), used to name agents in markers and teams.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._targets: dict[int, str] = {}
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Remember ``name = <call>`` bindings."""
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._targets[id(node.value)] = node.targets[0].target.value
+
+    def assigned_name(self, call: cst.Call) -> str:
+        """The variable the (original) ``call`` node is assigned to, or ``""``."""
+        return self._targets.get(id(call), "")
 
 
 def _attach(result: Any, comments: list[str]) -> Any:

@@ -20,8 +20,8 @@ import libcst as cst
 
 from ._base import (
     SIGNATURES,
+    AgentConstructorCodemod,
     AgentInfo,
-    AgentkitCodemod,
     bind_args,
     classify,
     code_of,
@@ -39,20 +39,12 @@ LOCAL = ("autogen_ext.code_executors.local", "LocalCommandLineCodeExecutor")
 DOCKER = ("autogen_ext.code_executors.docker", "DockerCommandLineCodeExecutor")
 
 
-class CodeExecutorCodemod(AgentkitCodemod):
+class CodeExecutorCodemod(AgentConstructorCodemod):
     """AK004 - see the module docstring."""
 
     RULE: ClassVar[Rule] = Rule.AK004
     DESCRIPTION: str = Rule.AK004.description
     TRIGGERS: ClassVar[tuple[str, ...]] = ("UserProxyAgent",)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._targets: dict[int, str] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._targets[id(node.value)] = node.targets[0].target.value
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.v02(original_node.func) != "UserProxyAgent":
@@ -60,7 +52,7 @@ class CodeExecutorCodemod(AgentkitCodemod):
         args = bind_args(updated_node, PARAMS)
         if args is None or "name" not in args:
             return updated_node
-        info = AgentInfo(self._targets.get(id(original_node), ""), "UserProxyAgent", args, None)
+        info = AgentInfo(self.assigned_name(original_node), "UserProxyAgent", args, None)
         kind, _ = classify(info)
         if kind != "executor":
             if info.executes_code() is not False and info.human_input_mode() != "NEVER":

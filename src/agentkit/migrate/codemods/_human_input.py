@@ -20,8 +20,8 @@ import libcst as cst
 
 from ._base import (
     SIGNATURES,
+    AgentConstructorCodemod,
     AgentInfo,
-    AgentkitCodemod,
     bind_args,
     classify,
     code_of,
@@ -39,20 +39,12 @@ HANDOFF_TODO = (
 )
 
 
-class HumanInputCodemod(AgentkitCodemod):
+class HumanInputCodemod(AgentConstructorCodemod):
     """AK005 - see the module docstring."""
 
     RULE: ClassVar[Rule] = Rule.AK005
     DESCRIPTION: str = Rule.AK005.description
     TRIGGERS: ClassVar[tuple[str, ...]] = ("UserProxyAgent", "human_input_mode", "AssistantAgent")
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._targets: dict[int, str] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._targets[id(node.value)] = node.targets[0].target.value
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         name = self.v02(original_node.func)
@@ -63,7 +55,7 @@ class HumanInputCodemod(AgentkitCodemod):
         args = bind_args(updated_node, SIGNATURES["UserProxyAgent"])
         if args is None or "name" not in args:
             return updated_node
-        info = AgentInfo(self._targets.get(id(original_node), ""), "UserProxyAgent", args, None)
+        info = AgentInfo(self.assigned_name(original_node), "UserProxyAgent", args, None)
         kind, reason = classify(info)
         mode = info.human_input_mode()
         if kind == "human":

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import libcst as cst
 
-from ._base import SIGNATURES, STOP_SETTINGS, AgentInfo, AgentkitCodemod, bind_args, stop_settings_todo, without
+from ._base import SIGNATURES, STOP_SETTINGS, AgentConstructorCodemod, AgentInfo, bind_args, stop_settings_todo, without
 from ._rules import Rule
 
 __all__ = ("StopSettingsCodemod",)
@@ -24,20 +24,12 @@ __all__ = ("StopSettingsCodemod",)
 PARAMS = SIGNATURES["AssistantAgent"]
 
 
-class StopSettingsCodemod(AgentkitCodemod):
+class StopSettingsCodemod(AgentConstructorCodemod):
     """AK009 - see the module docstring."""
 
     RULE: ClassVar[Rule] = Rule.AK009
     DESCRIPTION: str = Rule.AK009.description
     TRIGGERS: ClassVar[tuple[str, ...]] = ("max_consecutive_auto_reply", "is_termination_msg", "AssistantAgent")
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._targets: dict[int, str] = {}
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._targets[id(node.value)] = node.targets[0].target.value
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if self.v02(original_node.func) != "AssistantAgent":
@@ -45,7 +37,7 @@ class StopSettingsCodemod(AgentkitCodemod):
         args = bind_args(updated_node, PARAMS)
         if args is None or not any(name in args for name in STOP_SETTINGS):
             return updated_node
-        info = AgentInfo(self._targets.get(id(original_node), ""), "AssistantAgent", args, None)
+        info = AgentInfo(self.assigned_name(original_node), "AssistantAgent", args, None)
         if info.var not in self.analysis.consumed:
             todo = stop_settings_todo(info)
             assert todo is not None
