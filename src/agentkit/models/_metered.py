@@ -301,6 +301,27 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
 
     # -- calls ---------------------------------------------------------------------------------------------------
 
+    def _admit_or_refuse(
+        self,
+        agent: str | None,
+        messages: Sequence[LLMMessage],
+        tools: Sequence[Tool | ToolSchema],
+        extra_create_args: Mapping[str, Any],
+    ) -> tuple[BudgetReservation | None, CreateResult | None]:
+        """Admission control: the call's reservation, or (``on_refusal="stop"``) the result that ends the run.
+
+        Raises:
+            BudgetExceededError: the call would cross a hard limit and ``on_refusal="raise"``.
+        """
+        assert self._budget is not None
+        try:
+            return self._admit(agent, messages, tools, extra_create_args), None
+        except BudgetExceededError as error:
+            if self._on_refusal == "raise":
+                raise
+            self._budget.note_refusal(error)
+            return None, _refusal_result(error)
+
     async def create(
         self,
         messages: Sequence[LLMMessage],
@@ -315,13 +336,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         agent = self._agent if self._agent is not None else _current_agent()
         reservation: BudgetReservation | None = None
         if self._budget is not None:
-            try:
-                reservation = self._admit(agent, messages, tools, extra_create_args)
-            except BudgetExceededError as error:
-                if self._on_refusal == "raise":
-                    raise
-                self._budget.note_refusal(error)
-                return _refusal_result(error)
+            reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
+            if refusal is not None:
+                return refusal
         reported = [0]
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
@@ -370,13 +387,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         agent = self._agent if self._agent is not None else _current_agent()
         reservation: BudgetReservation | None = None
         if self._budget is not None:
-            try:
-                reservation = self._admit(agent, messages, tools, extra_create_args)
-            except BudgetExceededError as error:
-                if self._on_refusal == "raise":
-                    raise
-                self._budget.note_refusal(error)
-                yield _refusal_result(error)
+            reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
+            if refusal is not None:
+                yield refusal
                 return
         if self._add_stream_usage and "stream_options" not in extra_create_args:
             extra_create_args = {**extra_create_args, "stream_options": {"include_usage": True}}
