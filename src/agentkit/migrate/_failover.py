@@ -38,12 +38,12 @@ def build_failover(
 ) -> ChatCompletionClient:
     """Build a live ``FailoverChatCompletionClient`` whose members are built by ``build_member``.
 
-    Mirrors ``FailoverChatCompletionClient._from_config`` but builds each member with the migration loader, so
+    The same construction as ``load_component``, but each member is built with the migration loader, so
     their environment references are resolved.
     """
     from pydantic import ValidationError
 
-    from ..models import FailoverChatCompletionClient, FailoverChatCompletionClientConfig, FailoverMember
+    from ..models import FailoverChatCompletionClient, FailoverChatCompletionClientConfig
 
     try:
         validated = FailoverChatCompletionClientConfig.model_validate(dict(config))
@@ -51,20 +51,7 @@ def build_failover(
         first = error.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise ConfigTranslationError(f"{location}.config.{where}", f"{first.get('msg', 'is invalid')}.") from None
-    members = []
-    for index, member in enumerate(validated.members):
-        client = build_member(member.client.model_dump(), f"{location}.config.members[{index}].client")
-        members.append(
-            FailoverMember(
-                client,
-                name=member.name,
-                max_attempts=member.max_attempts,
-                attempt_timeout=member.attempt_timeout,
-                first_token_timeout=member.first_token_timeout,
-                stream_idle_timeout=member.stream_idle_timeout,
-                context_window=member.context_window,
-                disable_sdk_retries=member.disable_sdk_retries,
-            )
-        )
-    settings = validated.model_dump(exclude={"members"})
-    return FailoverChatCompletionClient(members, **settings)
+    return FailoverChatCompletionClient._from_config_with(
+        validated,
+        lambda component, index: build_member(component.model_dump(), f"{location}.config.members[{index}].client"),
+    )

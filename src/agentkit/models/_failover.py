@@ -1180,8 +1180,21 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
 
     @classmethod
     def _from_config(cls, config: FailoverChatCompletionClientConfig) -> Self:
+        return cls._from_config_with(config, lambda component, _index: ChatCompletionClient.load_component(component))
+
+    @classmethod
+    def _from_config_with(
+        cls,
+        config: FailoverChatCompletionClientConfig,
+        load_member: Callable[[ComponentModel, int], ChatCompletionClient],
+    ) -> Self:
+        """Build from ``config``, loading each member's component with ``load_member(component, index)``.
+
+        ``_from_config`` uses ``ChatCompletionClient.load_component``; agentkit's migration loader passes its
+        own, which resolves environment-variable references in the members' configs.
+        """
         members = []
-        for m in config.members:
+        for index, m in enumerate(config.members):
             component = m.client
             if (
                 m.disable_sdk_retries
@@ -1191,7 +1204,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 component = component.model_copy(update={"config": {**component.config, "max_retries": 0}})
             members.append(
                 FailoverMember(
-                    ChatCompletionClient.load_component(component),
+                    load_member(component, index),
                     name=m.name,
                     max_attempts=m.max_attempts,
                     attempt_timeout=m.attempt_timeout,
