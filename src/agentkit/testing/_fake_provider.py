@@ -25,9 +25,9 @@ from typing_extensions import Self
 from .._utils import REDACTED, looks_secret
 from ..exceptions import ConfigurationError
 from . import _wire_anthropic, _wire_openai
-from ._scripted import estimate_tokens
+from ._scripted import DEFAULT_MODEL_INFO, estimate_tokens
 from ._steps import Fault, Reply, Step
-from ._wire_common import Rendered, default_content, message_tokens
+from ._wire_common import Rendered, default_content, last_user_text, message_tokens
 
 if TYPE_CHECKING:
     from autogen_ext.models.anthropic import AnthropicChatCompletionClient
@@ -40,14 +40,8 @@ FAKE_OPENAI_KEY = "sk-fake-agentkit-openai-key"
 FAKE_ANTHROPIC_KEY = "sk-ant-fake-agentkit-key"
 """The API key :meth:`FakeProvider.anthropic_client` uses."""
 
-FAKE_MODEL_INFO: dict[str, Any] = {
-    "vision": True,
-    "function_calling": True,
-    "json_output": True,
-    "structured_output": True,
-    "family": "unknown",
-    "multiple_system_messages": True,
-}
+FAKE_MODEL_INFO: dict[str, Any] = dict(DEFAULT_MODEL_INFO)
+"""``model_info`` given to clients for model names the SDKs do not know: every capability, as the scripted client."""
 
 _REASONS = {
     200: "OK",
@@ -541,7 +535,7 @@ class FakeProvider:
                 return True
         reply = step if isinstance(step, Reply) else None
         if reply is None:
-            reply = Reply(content=default_content(model, wire.last_user_text(body)))
+            reply = Reply(content=default_content(model, last_user_text(body)))
         if reply.usage is not None:
             prompt, completion = reply.usage
         else:

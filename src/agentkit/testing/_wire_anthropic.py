@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 from ._steps import Fault, Reply
-from ._wire_common import Rendered, dumps, split_arguments, split_text, strings_in
+from ._wire_common import Rendered, dumps, split_arguments, split_text
 
-__all__ = ("error_response", "json_body", "last_user_text", "prompt_messages", "stream_frames")
+__all__ = ("error_response", "json_body", "prompt_messages", "stream_frames")
 
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "content_filter": "refusal"}
 
@@ -20,16 +20,6 @@ def prompt_messages(body: dict[str, Any]) -> tuple[list[Any], Any]:
     if body.get("system"):
         found.insert(0, {"role": "system", "content": body["system"]})
     return found, body.get("tools")
-
-
-def last_user_text(body: dict[str, Any]) -> str:
-    """Text of the last user message."""
-    messages = body.get("messages")
-    if isinstance(messages, list):
-        for message in reversed(messages):
-            if isinstance(message, dict) and message.get("role") == "user":
-                return " ".join(strings_in(message.get("content")))
-    return ""
 
 
 def _input(arguments: str) -> Any:

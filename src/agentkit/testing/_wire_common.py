@@ -15,6 +15,7 @@ __all__ = (
     "Rendered",
     "default_content",
     "dumps",
+    "last_user_text",
     "message_tokens",
     "split_arguments",
     "split_text",
@@ -54,6 +55,16 @@ def message_tokens(messages: list[Any], tools: Any) -> int:
     if tools:
         total += estimate_tokens(json.dumps(tools, sort_keys=True, separators=(",", ":")))
     return total
+
+
+def last_user_text(body: dict[str, Any]) -> str:
+    """Text of the last user message (both wire formats keep messages under ``messages``)."""
+    messages = body.get("messages")
+    if isinstance(messages, list):
+        for message in reversed(messages):
+            if isinstance(message, dict) and message.get("role") == "user":
+                return " ".join(strings_in(message.get("content")))
+    return ""
 
 
 def default_content(model: str, last_user_text: str) -> str:

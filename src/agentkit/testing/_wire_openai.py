@@ -5,25 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ._steps import Fault, Reply
-from ._wire_common import CREATED, Rendered, dumps, split_arguments, split_text, strings_in
+from ._wire_common import CREATED, Rendered, dumps, split_arguments, split_text
 
-__all__ = ("error_response", "json_body", "last_user_text", "prompt_messages", "stream_frames")
+__all__ = ("error_response", "json_body", "prompt_messages", "stream_frames")
 
 
 def prompt_messages(body: dict[str, Any]) -> tuple[list[Any], Any]:
     """The messages and tools that count as prompt."""
     messages = body.get("messages")
     return (messages if isinstance(messages, list) else []), body.get("tools")
-
-
-def last_user_text(body: dict[str, Any]) -> str:
-    """Text of the last user message."""
-    messages = body.get("messages")
-    if isinstance(messages, list):
-        for message in reversed(messages):
-            if isinstance(message, dict) and message.get("role") == "user":
-                return " ".join(strings_in(message.get("content")))
-    return ""
 
 
 def _usage(prompt: int, completion: int, reply: Reply) -> dict[str, Any]:
