@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -346,7 +346,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         slot: Any = None
         if self._capture:
             slot, slot_token = capture.begin()
-        started_at = datetime.now(timezone.utc)
+        started_at = self._clock.now()
         start = self._clock.monotonic()
         try:
             result = await self._inner.create(
@@ -396,7 +396,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         reported = [0]
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
-        started_at = datetime.now(timezone.utc)
+        started_at = self._clock.now()
         clock = self._clock
         start = clock.monotonic()
         ttft: float | None = None
