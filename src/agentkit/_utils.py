@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import timedelta
-from typing import Any
 
+from ._redaction import REDACTED, looks_secret, redact_text, redact_value
 from .exceptions import ConfigurationError
 
 __all__ = ("REDACTED", "looks_secret", "redact_mapping", "redact_text", "to_seconds")
 
-REDACTED = "**********"
-
-_SECRET_KEY = re.compile(r"(api[_-]?key|secret|token|password|passwd|authorization|credential|bearer)", re.I)
-_SECRET_VALUE = re.compile(
-    r"(sk-[A-Za-z0-9_\-]{8,}|sk-ant-[A-Za-z0-9_\-]{8,}|AKIA[0-9A-Z]{12,}|Bearer\s+[A-Za-z0-9._\-]{8,}|gsk_[A-Za-z0-9]{8,}|AIza[0-9A-Za-z_\-]{20,})"
-)
-
+# The redaction layer lives in agentkit._redaction; these names are kept for existing callers.
+redact_mapping = redact_value
 
 def to_seconds(value: float | timedelta, *, field: str, allow_zero: bool = False) -> float:
     """Normalise a duration given as seconds or ``timedelta`` to positive float seconds.
@@ -38,27 +32,3 @@ def to_seconds(value: float | timedelta, *, field: str, allow_zero: bool = False
             field, f"must be finite and {bound} seconds, got {value!r}.", "Pass a positive duration."
         )
     return seconds
-
-
-def looks_secret(key: str) -> bool:
-    """Whether a config key name suggests that its value is a secret."""
-    return bool(_SECRET_KEY.search(key))
-
-
-def redact_text(text: str) -> str:
-    """Replace anything that looks like an API key or bearer token in free text."""
-    return _SECRET_VALUE.sub(REDACTED, text)
-
-
-def redact_mapping(value: Any) -> Any:
-    """Recursively copy a JSON-like value, replacing values under secret-looking keys."""
-    if isinstance(value, dict):
-        return {
-            k: (REDACTED if isinstance(k, str) and looks_secret(k) and v is not None else redact_mapping(v))
-            for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [redact_mapping(v) for v in value]
-    if isinstance(value, str):
-        return redact_text(value)
-    return value
