@@ -20,7 +20,7 @@ from ._clock import SYSTEM_CLOCK, Clock, SystemClock
 from .exceptions import AgentkitError, ConfigurationError
 
 try:
-    __version__ = version("agentkit")
+    __version__ = version("autogen-agentkit")
 except PackageNotFoundError:  # pragma: no cover - only when running from an uninstalled tree
     __version__ = "0.0.0+unknown"
 
