@@ -17,7 +17,9 @@ AutoGen logs structured events on the ``autogen_core.events`` logger (``autogen_
     logging.getLogger(EVENT_LOGGER_NAME).setLevel(logging.INFO)
 
 Every event has a ``type`` and a flat ``kwargs`` dict of JSON-friendly fields. Events never carry secrets
-or message contents (tool arguments are redacted by the policy before they reach an event).
+or message contents: ``kwargs`` (and so ``str()``/``repr()``) is the fields after
+:func:`agentkit._redaction.redact_value` (keys too), computed on first access, so an event nobody reads
+costs nothing extra.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import logging
 from typing import Any, ClassVar
 
 from autogen_core import EVENT_LOGGER_NAME
+
+from ._redaction import redact_value, safe_default
 
 __all__ = (
     "AdmissionRefusedEvent",
@@ -48,13 +52,21 @@ class AgentkitEvent:
     type: ClassVar[str] = "agentkit.Event"
 
     def __init__(self, **fields: Any) -> None:
-        self.kwargs: dict[str, Any] = {"type": self.type, **fields}
+        self._fields = fields
+        self._kwargs: dict[str, Any] | None = None
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        """``type`` and the event's fields, redacted (secret-looking keys masked, secrets in text masked)."""
+        if self._kwargs is None:
+            self._kwargs = {"type": self.type, **redact_value(self._fields)}
+        return self._kwargs
 
     def __getitem__(self, key: str) -> Any:
         return self.kwargs[key]
 
     def __str__(self) -> str:
-        return json.dumps(self.kwargs, default=str, sort_keys=True)
+        return json.dumps(self.kwargs, default=safe_default, sort_keys=True)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{k}={v!r}" for k, v in self.kwargs.items() if k != "type")

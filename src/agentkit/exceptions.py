@@ -13,11 +13,14 @@ The tree::
     │   └── FailoverError (also ExceptionGroup)     every failover member failed; holds each member's error
     ├── ToolPolicyError                             a tool policy refused a call (when configured to raise)
     │   └── ToolCallDeniedError
-    └── MigrationError                              pyautogen v0.2 migration failures
-        └── ConfigTranslationError                  malformed or unsupported v0.2 configuration
+    ├── MigrationError                              pyautogen v0.2 migration failures
+    │   └── ConfigTranslationError                  malformed or unsupported v0.2 configuration
+    └── StoreUnavailableError                       a shared store (Redis) is unreachable and fail-closed
 
-Every error carries its context as keyword-only attributes and never holds a secret: API keys and
-tokens are redacted before they reach a message.
+Every error carries its context as keyword-only attributes and never holds a secret: every message (and
+every text attribute such as ``problem`` or ``reason``) goes through :func:`agentkit._redaction.redact_text`
+when the error is built, and ``str()``/``repr()`` of a :class:`FailoverError` redact each member's error text
+(a provider's error body often quotes the key it refused).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from ._redaction import redact_text
 
 if sys.version_info >= (3, 11):  # pragma: no cover - depends on the interpreter
     from builtins import ExceptionGroup
@@ -43,13 +48,17 @@ __all__ = (
     "MissingEnvironmentVariableError",
     "ModelClientError",
     "NoEligibleMemberError",
+    "StoreUnavailableError",
     "ToolCallDeniedError",
     "ToolPolicyError",
 )
 
 
 class AgentkitError(Exception):
-    """Root of every exception raised by agentkit."""
+    """Root of every exception raised by agentkit (its text arguments are redacted as it is built)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*(redact_text(arg) if isinstance(arg, str) else arg for arg in args))
 
 
 class ConfigurationError(AgentkitError, ValueError):
@@ -65,12 +74,12 @@ class ConfigurationError(AgentkitError, ValueError):
     """
 
     def __init__(self, field: str, problem: str, fix: str = "") -> None:
-        self.field = field
-        self.problem = problem
-        self.fix = fix
-        message = f"{field}: {problem}"
+        self.field = redact_text(field)
+        self.problem = redact_text(problem)
+        self.fix = redact_text(fix)
+        message = f"{self.field}: {self.problem}"
         if fix:
-            message += f" {fix}"
+            message += f" {self.fix}"
         super().__init__(message)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -181,7 +190,7 @@ class NoEligibleMemberError(ModelClientError):
     """
 
     def __init__(self, reasons: Mapping[str, str]) -> None:
-        self.reasons = dict(reasons)
+        self.reasons = {redact_text(str(name)): redact_text(str(why)) for name, why in reasons.items()}
         lines = "; ".join(f"{name}: {why}" for name, why in self.reasons.items())
         super().__init__(f"No member can serve this request ({lines}).")
 
@@ -206,14 +215,14 @@ class FailoverError(ExceptionGroup[Exception], ModelClientError):
         cls, message: str, exceptions: Sequence[Exception], attempts: Sequence[tuple[str, Exception]] = ()
     ) -> FailoverError:
         """Create the group; ``attempts`` pairs each error with the member that raised it."""
-        self = super().__new__(cls, message, list(exceptions))
+        self = super().__new__(cls, redact_text(message), list(exceptions))
         self.attempts = list(attempts)
         return self
 
     def __init__(
         self, message: str, exceptions: Sequence[Exception], attempts: Sequence[tuple[str, Exception]] = ()
     ) -> None:
-        super().__init__(message, list(exceptions))
+        super().__init__(redact_text(message), list(exceptions))
 
     def derive(self, excs: Sequence[Exception]) -> FailoverError:  # type: ignore[override]
         """Build a group with a subset of the exceptions (used by ``except*``)."""
@@ -222,10 +231,14 @@ class FailoverError(ExceptionGroup[Exception], ModelClientError):
     def __str__(self) -> str:
         lines = [self.message]
         for member, error in self.attempts:
-            lines.append(f"  - {member}: {type(error).__name__}: {error}")
+            lines.append(f"  - {redact_text(str(member))}: {type(error).__name__}: {redact_text(str(error))}")
         if not self.attempts:
-            lines.extend(f"  - {type(e).__name__}: {e}" for e in self.exceptions)
+            lines.extend(f"  - {type(e).__name__}: {redact_text(str(e))}" for e in self.exceptions)
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        members = ", ".join(f"{type(e).__name__}({redact_text(str(e))!r})" for e in self.exceptions)
+        return f"{type(self).__name__}({self.message!r}, [{members}])"
 
 
 class ToolPolicyError(AgentkitError):
@@ -242,10 +255,10 @@ class ToolCallDeniedError(ToolPolicyError):
     """
 
     def __init__(self, tool: str, reason: str, *, rule: str) -> None:
-        self.tool = tool
-        self.reason = reason
-        self.rule = rule
-        super().__init__(f"Tool call {tool!r} denied by policy rule {rule!r}: {reason}")
+        self.tool = redact_text(tool)
+        self.reason = redact_text(reason)
+        self.rule = redact_text(rule)
+        super().__init__(f"Tool call {self.tool!r} denied by policy rule {self.rule!r}: {self.reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self.__dict__))
@@ -267,16 +280,38 @@ class ConfigTranslationError(MigrationError, ValueError):
     """
 
     def __init__(self, location: str, problem: str, fix: str = "") -> None:
-        self.location = location
-        self.problem = problem
-        self.fix = fix
-        message = f"{location}: {problem}"
+        self.location = redact_text(location)
+        self.problem = redact_text(problem)
+        self.fix = redact_text(fix)
+        message = f"{self.location}: {self.problem}"
         if fix:
-            message += f" {fix}"
+            message += f" {self.fix}"
         super().__init__(message)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.location, self.problem, self.fix))
+
+
+class StoreUnavailableError(AgentkitError):
+    """A shared store (Redis) could not be reached within its timeout.
+
+    Raised from a model call when the store is fail-closed (``on_unavailable="closed"``): the call was refused
+    before spending. The message names the store (password redacted) and the cause.
+
+    Attributes:
+        store: The store's URL, password redacted.
+        operation: What failed (``"admit"``, ``"settle"``, ``"circuit"``, ...).
+        mode: The store's failure mode (``"closed"`` or ``"open"``).
+    """
+
+    def __init__(self, message: str, *, store: str = "", operation: str = "", mode: str = "closed") -> None:
+        self.store = redact_text(store)
+        self.operation = operation
+        self.mode = mode
+        super().__init__(redact_text(message))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))
 
 
 def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:

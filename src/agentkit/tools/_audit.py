@@ -8,12 +8,19 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from .._redaction import redact_text, redact_value, safe_default
+
 __all__ = ("AuditSink", "JsonlAuditSink", "ToolDecision")
 
 
 @dataclass(frozen=True)
 class ToolDecision:
     """One tool-policy decision, as written to the audit trail.
+
+    The whole record is redacted when it is built (so every sink and the ``ToolDecisionEvent`` see the same
+    safe record): the tool name, every argument key and value, the rule, reason, agent and call id go through
+    :mod:`agentkit._redaction` (secret-looking keys masked, token formats, URLs with credentials and
+    ``key=value`` secrets in text masked).
 
     Attributes:
         tool: The tool name the model asked for (truncated to 256 characters).
@@ -38,6 +45,13 @@ class ToolDecision:
     call_id: str | None
     time: str
     approval: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("tool", "rule", "reason", "agent", "call_id", "approval"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, redact_text(value))
+        object.__setattr__(self, "arguments", redact_value(self.arguments))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (the fields above)."""
@@ -94,7 +108,7 @@ class JsonlAuditSink:
 
     def write(self, record: ToolDecision) -> None:
         """Append ``record`` as one line (the file is opened on first use and kept open)."""
-        line = (json.dumps(record.to_dict(), ensure_ascii=False, default=str, sort_keys=True) + "\n").encode(
+        line = (json.dumps(record.to_dict(), ensure_ascii=False, default=safe_default, sort_keys=True) + "\n").encode(
             "utf-8", "backslashreplace"
         )
         with self._lock:
