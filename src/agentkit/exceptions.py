@@ -4,7 +4,8 @@ The tree::
 
     AgentkitError (Exception)
     ├── ConfigurationError (also ValueError)        bad input, raised at construction time where possible
-    │   └── MissingEnvironmentVariableError         a config refers to an environment variable that is not set
+    │   ├── MissingEnvironmentVariableError         a config refers to an environment variable that is not set
+    │   └── MissingExtraError (also ImportError)    an optional dependency is not installed (names the extra)
     ├── BudgetExceededError                         admission control refused a model call before spending
     ├── DeadlineExceededError (also TimeoutError)   a hard deadline passed
     ├── ModelClientError                            failures of agentkit's model clients
@@ -46,6 +47,7 @@ __all__ = (
     "IncompleteStreamError",
     "MigrationError",
     "MissingEnvironmentVariableError",
+    "MissingExtraError",
     "ModelClientError",
     "NoEligibleMemberError",
     "StoreUnavailableError",
@@ -312,6 +314,32 @@ class StoreUnavailableError(AgentkitError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class MissingExtraError(ConfigurationError, ImportError):
+    """An optional dependency is not installed; the message names the package extra that installs it.
+
+    For example ``agentkit demo --live: needs the 'openai' package, which is not installed. Install it with:
+    pip install "autogen-agentkit[openai]"``. Also an :class:`ImportError`, so code that handles a failed
+    import keeps working. Raised by :func:`agentkit._extras.require`.
+
+    Attributes:
+        module: The module that could not be imported.
+        extra: The package extra that installs it (``"openai"``, ``"azure"``, ...).
+    """
+
+    def __init__(self, module: str, extra: str, feature: str = "", problem: str = "") -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            feature or module,
+            problem or f"needs the {module!r} package, which is not installed.",
+            f'Install it with: pip install "autogen-agentkit[{extra}]"',
+        )
+        self.name = module
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.module, self.extra, self.field, self.problem))
 
 
 def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
