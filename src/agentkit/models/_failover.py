@@ -31,6 +31,7 @@ from typing_extensions import Self
 
 from .._callinfo import AnsweredBy, attempt_sink, set_answered_by
 from .._clock import SYSTEM_CLOCK, Clock, SystemClock
+from .._redaction import redact_component, reject_redacted
 from .._utils import to_seconds
 from ..events import ModelAttemptEvent, emit
 from ..exceptions import (
@@ -1148,7 +1149,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
         return FailoverChatCompletionClientConfig(
             members=[
                 FailoverMemberConfig(
-                    client=m.client.dump_component(),
+                    client=redact_component(m.client.dump_component()),
                     name=m.spec.name,
                     max_attempts=m.spec.max_attempts,
                     attempt_timeout=m.spec.attempt_timeout,
@@ -1196,6 +1197,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
         members = []
         for index, m in enumerate(config.members):
             component = m.client
+            reject_redacted(component.config, f"members[{index}].client.config")
             if (
                 m.disable_sdk_retries
                 and any(sdk in component.provider.lower() for sdk in _SDK_PROVIDERS)
