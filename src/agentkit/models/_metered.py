@@ -24,6 +24,7 @@ from typing_extensions import Self
 
 from .. import _callinfo, _tokens
 from .._clock import SYSTEM_CLOCK, Clock
+from .._redaction import redact_component, reject_redacted
 from ..events import AdmissionRefusedEvent, emit
 from ..exceptions import BudgetExceededError, ConfigurationError
 from ..pricing import PriceTable, PriceTableConfig
@@ -638,7 +639,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
     def _to_config(self) -> MeteredChatCompletionClientConfig:
         prices = self._prices.to_config()
         return MeteredChatCompletionClientConfig(
-            inner=self._inner.dump_component(),
+            inner=redact_component(self._inner.dump_component()),
             agent=self._agent,
             model=self._model_arg,
             prices=None if prices == PriceTableConfig() else prices,
@@ -650,6 +651,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
 
     @classmethod
     def _from_config(cls, config: MeteredChatCompletionClientConfig) -> Self:
+        reject_redacted(config.inner.config, "inner.config")
         return cls(
             ChatCompletionClient.load_component(config.inner),
             agent=config.agent,
