@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote_plus, urlsplit
 
 __all__ = (
     "REDACTED",
     "find_redacted",
     "looks_secret",
+    "redact_component",
     "redact_config",
     "redact_text",
     "redact_url",
@@ -389,6 +390,22 @@ def redact_config(config: Any) -> dict[str, Any]:
     result = _config_any(dict(config), 0)
     assert isinstance(result, dict)
     return result
+
+
+_Model = TypeVar("_Model")
+
+
+def redact_component(component: _Model) -> _Model:
+    """:func:`redact_config` for a pydantic model (e.g. AutoGen's ``ComponentModel``), returning the same type.
+
+    Used by agentkit's wrapper clients' ``_to_config`` so that ``dump_component()`` never shows a member's or
+    inner client's headers, credential-bearing URLs or secret-named values in clear.
+    """
+    validate = getattr(type(component), "model_validate", None)
+    if validate is None:
+        return component
+    redacted: _Model = validate(redact_config(component))
+    return redacted
 
 
 def find_redacted(config: Any, path: str = "config", *, _depth: int = 0) -> str | None:
