@@ -17,7 +17,9 @@ from typing_extensions import Self
 from ..events import BudgetThresholdEvent, emit
 from ..exceptions import BudgetExceededError, ConfigurationError
 from ..pricing import PriceTable, PriceTableConfig
+from ..pricing._table import as_price_table
 from ..usage import LedgerMark, UsageLedger, UsageTotals
+from ..usage._ledger import current_team
 from ..usage._totals import _Accumulator
 from ._budget_limits import LIMIT_NAMES, Breach, BudgetLimits, Totals, observed_value
 
@@ -68,8 +70,8 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
     **Two modes.**
 
     - *Messages* (no ``ledger``): like AutoGen's ``TokenUsageTermination`` it sums ``models_usage`` of the
-      messages the team shows it (one request per message that carries usage), plus tool calls from
-      ``ToolCallRequestEvent``. Messages do not name their model, so cost is priced as if every call used
+      messages the team shows it (one request per message that carries usage), plus the tool calls of every
+      ``ToolCallRequestEvent`` (also when it carries no usage, e.g. from a client that reports none). Messages do not name their model, so cost is priced as if every call used
       ``price_model`` (required with ``max_cost_usd``). It misses what messages don't show: selector and
       orchestrator calls, cache hits counted twice, zero usage from unconfigured OpenAI streams.
     - *Ledger* (``ledger=`` the ledger your :class:`~agentkit.models.MeteredChatCompletionClient` s record
@@ -79,9 +81,13 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
     **Scope and reset** (the team calls ``reset()`` after every stop):
 
     - messages mode: ``reset()`` zeroes the condition's counters.
-    - ledger mode, ``scope="run"`` (default): the budget counts what was recorded since the run started —
-      the condition's first check after it was created or reset (a team checks its condition with the task
-      messages before any agent speaks). ``reset()`` re-arms that; the ledger itself is never touched.
+    - ledger mode, ``scope="run"`` (default): the budget counts what was recorded since the run started, from
+      the run's very first call — including calls no condition ever sees (MagenticOne's planning calls, the
+      first speaker of a resumed ``team.run()``). The budget is armed when created (or given
+      :meth:`use_ledger`) and by ``reset()``, which the team calls when a run stops; the run then starts at
+      the first call its team records after that (records carry the team they were made in), or at the
+      condition's first check or first admission if that comes first. Calls other teams record into the same
+      ledger between runs are not counted. ``reset()`` re-arms; the ledger itself is never touched.
     - ledger mode, ``scope="ledger"``: the budget counts everything in the ledger, across runs and teams;
       ``reset()`` only clears the stopped flag, so the next run stops at its first check if the ledger is
       still over budget.
@@ -113,7 +119,8 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
             ledger-mode config refuses to run until you call :meth:`use_ledger`.
         scope: ``"run"`` or ``"ledger"`` (ledger mode only).
         price_model: Model whose price is used for cost in messages mode.
-        prices: Price table (default: genai-prices' bundled data, unknown models warn).
+        prices: A ``PriceTable`` or a plain mapping of model name to price, as for the metered client
+            (default: genai-prices' bundled data, unknown models warn).
 
     Raises:
         ConfigurationError: No limit at all, a negative or non-numeric limit, an unknown per-agent limit,
@@ -139,7 +146,7 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         ledger: UsageLedger | None = None,
         scope: BudgetScope = "run",
         price_model: str | None = None,
-        prices: PriceTable | None = None,
+        prices: PriceTable | Mapping[str, Any] | None = None,
         _loaded_without_ledger: bool = False,
     ) -> None:
         """Build the condition (see the class docstring)."""
@@ -188,7 +195,7 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
             raise ConfigurationError(
                 "scope", "'ledger' needs a ledger.", "Pass ledger=UsageLedger() (shared with your metered clients)."
             )
-        self._prices = prices if prices is not None else PriceTable()
+        self._prices = as_price_table(prices) if prices is not None else PriceTable()
         uses_cost = self._limits.max_cost_usd is not None or any(
             limits.max_cost_usd is not None for limits in self._per_agent.values()
         )
@@ -212,7 +219,10 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         self._scope: BudgetScope = scope
         self._price_model = price_model
         self._ledger = ledger if ledger is not None else UsageLedger()
+        # Run scope: armed at a mark (creation, use_ledger, reset); the run starts at its team's first call.
         self._mark: LedgerMark | None = self._ledger.mark() if (ledger is not None and scope == "run") else None
+        self._started = False
+        self._team: str | None = None
         self._terminated = False
         self._fired: set[tuple[str, str | None]] = set()
         self._lock = threading.Lock()
@@ -220,7 +230,6 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         self._in_flight_agent: dict[str, _InFlight] = {}
         self._refusal: BudgetExceededError | None = None
         self._needs_ledger = _loaded_without_ledger
-        self._rebase = ledger is not None and scope == "run"
         self._price = self._prices.price_for(price_model) if price_model is not None else None
         self._reset_counters()
 
@@ -236,7 +245,7 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         self._external = ledger
         self._ledger = ledger
         self._mark = ledger.mark() if self._scope == "run" else None
-        self._rebase = self._scope == "run"
+        self._started = False
         self._needs_ledger = False
         self._fired.clear()
 
@@ -291,15 +300,16 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
                 "this BudgetTermination was loaded from a ledger-mode config, and ledgers are not serialised.",
                 "Call condition.use_ledger(ledger) with the ledger your metered clients record into.",
             )
-        if self._rebase:
-            self._rebase = False
-            self._mark = self._ledger.mark()
+        if not self._started and self._mark is not None:
+            with self._lock:
+                self._start_run()
         if self._external is None:
             for message in messages:
                 usage = message.models_usage
-                if usage is None:
-                    continue
-                self._count(message.source, usage.prompt_tokens, usage.completion_tokens, message)
+                if usage is not None:
+                    self._count(message.source, usage.prompt_tokens, usage.completion_tokens, message)
+                elif isinstance(message, ToolCallRequestEvent):  # a client that reports no usage: tool calls only
+                    self._count_tool_calls(message.source, len(message.content))
         breach = self.check()
         if breach is None:
             refusal = self._refusal
@@ -332,6 +342,32 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
                 acc.unpriced_requests += 1
             else:
                 acc.cost_usd += cost
+
+    def _start_run(self) -> None:
+        """Run scope: fix where the run started, at the first check or admission after the budget was armed.
+
+        AutoGen has no run-start hook a condition sees (it resets conditions when a run *stops*, and a team
+        may spend before its first check: MagenticOne plans first, a resumed run's first speaker answers
+        first). So the run starts at the first call its team recorded since the budget was armed — the team
+        being the one whose runtime this check or admission runs in (``CallRecord.team``) — or now, when
+        that team recorded nothing yet or the budget is used outside a team. Calls of other teams or code
+        recorded into the same ledger between runs are not counted. Call with ``self._lock`` held.
+        """
+        if self._started or self._mark is None:
+            return
+        team = current_team()
+        if team is not None:
+            self._team = team
+        team = self._team
+        self._mark = self._ledger.mark_at_first(self._mark, team=team) if team is not None else self._ledger.mark()
+        self._started = True
+
+    def _count_tool_calls(self, source: str, tool_calls: int) -> None:
+        """Messages mode: tool calls from a message without usage (no request or tokens to count)."""
+        self._acc.tool_calls += tool_calls
+        agent_acc = self._acc_agent.get(source)
+        if agent_acc is not None:
+            agent_acc.tool_calls += tool_calls
 
     def _observed(self, agent: str | None) -> UsageTotals | Totals:
         if self._external is None:
@@ -396,7 +432,7 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
             self._fired.clear()
         elif self._scope == "run":
             self._mark = self._ledger.mark()
-            self._rebase = True
+            self._started = False
             self._fired.clear()
 
     # -- admission control (used by MeteredChatCompletionClient) ----------------------------------------------------
@@ -421,6 +457,7 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
                 "budget", "admission control needs a BudgetTermination with a ledger.", "Pass ledger= to it."
             )
         with self._lock:
+            self._start_run()
             scopes: list[tuple[BudgetLimits, str | None, _InFlight]] = [(self._limits, None, self._in_flight)]
             if agent is not None and agent in self._per_agent:
                 scopes.append((self._per_agent[agent], agent, self._in_flight_agent.setdefault(agent, _InFlight())))

@@ -28,6 +28,7 @@ from .._redaction import redact_component, reject_redacted
 from ..events import AdmissionRefusedEvent, emit
 from ..exceptions import BudgetExceededError, ConfigurationError
 from ..pricing import PriceTable, PriceTableConfig
+from ..pricing._table import as_price_table
 from ..usage import CallRecord, UsageLedger
 from . import _metered_capture as capture
 
@@ -195,7 +196,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         ledger: Where to record (default: the budget's ledger, else a new ledger, see :attr:`ledger`).
         agent: Attribute every call to this agent (default: from AutoGen's runtime context).
         model: The model name for pricing when the inner client's cannot be read (default: read from it).
-        prices: Price table (default: genai-prices' bundled data; unknown models warn once).
+        prices: A ``PriceTable``, or a plain mapping of model name to price (``{"my-llama": {"input_per_mtok":
+            0.2, "output_per_mtok": 0.6}}``, validated here) added over genai-prices' bundled data (default: that
+            data alone; unknown models warn once).
         budget: Budget for admission control (not serialised).
         request_stream_usage: Ask OpenAI streams for their usage chunk (``None`` = when OpenAI is inside).
         capture_usage_details: Read cached/reasoning tokens and the served model from AutoGen's
@@ -217,7 +220,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         ledger: UsageLedger | None = None,
         agent: str | None = None,
         model: str | None = None,
-        prices: PriceTable | None = None,
+        prices: PriceTable | Mapping[str, Any] | None = None,
         budget: BudgetTermination | None = None,
         request_stream_usage: bool | None = None,
         capture_usage_details: bool = True,
@@ -266,13 +269,14 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
             if model is not None or len(leaves) == 1
             else [(_inner_model_name(leaf) or "unknown", _provider_of(leaf), leaf) for leaf in leaves]
         )
-        self._prices = prices if prices is not None else PriceTable()
+        self._prices = as_price_table(prices) if prices is not None else PriceTable()
         self._budget = budget
         self._request_stream_usage = request_stream_usage
         self._add_stream_usage = _contains_openai(inner) if request_stream_usage is None else request_stream_usage
         self._capture = capture_usage_details
         if capture_usage_details:
             capture.install()
+            capture.install_stream_taps()
         self._default_max_output = default_max_output_tokens
         self._on_refusal: RefusalMode = on_refusal
         self._prompt_estimator = prompt_estimator or estimate_prompt_tokens
@@ -397,6 +401,10 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         reported = [0]
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
+        slot_token = None
+        slot: Any = None
+        if self._capture:
+            slot, slot_token = capture.begin()
         started_at = self._clock.now()
         clock = self._clock
         start = clock.monotonic()
@@ -420,14 +428,17 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
                     streamed.append(item)
                 yield item
             if result is not None:
+                response = slot.response if slot is not None else None
                 self._record_result(
-                    result, agent, clock.monotonic() - start, ttft, True, started_at, None, messages, streamed
+                    result, agent, clock.monotonic() - start, ttft, True, started_at, response, messages, streamed
                 )
         except BaseException as exc:
             if not reported[0]:
                 self._record_failure(exc, agent, clock.monotonic() - start, True, started_at, ttft)
             raise
         finally:
+            if slot_token is not None:
+                capture.end(slot_token)
             _restore(sink_token)
             if reservation is not None:
                 self._budget.release(reservation)  # type: ignore[union-attr]
@@ -462,26 +473,32 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         usage = result.usage
         prompt, completion = usage.prompt_tokens, usage.completion_tokens
         cached_input = cache_write = reasoning = 0
-        model = self._model
+        # The model asked for: the answering failover member's, else this client's. The provider's response
+        # (captured from AutoGen's log, or from the wire for streams) names the model that served it and the
+        # usage details AutoGen drops; it is used only when it is the response behind this result.
         provider = self._provider
         member = None
-        if response is not None:
-            details = capture.parse_response(response)
-            if details.model:
-                model = details.model
-            if details.prompt_tokens is not None:
-                prompt = details.prompt_tokens
-            if details.completion_tokens is not None:
-                completion = details.completion_tokens
-            cached_input, cache_write, reasoning = (
-                details.cached_input_tokens,
-                details.cache_write_tokens,
-                details.reasoning_tokens,
-            )
+        requested = self._model
         answered = _callinfo.answered_by()
         if answered is not None:
-            model, member = answered.model, answered.member
+            requested, member = answered.model, answered.member
             provider = answered.provider or provider
+        served = requested
+        if response is not None:
+            details = capture.parse_response(response)
+            if details.matches(prompt, completion):
+                if details.model:
+                    served = details.model
+                if details.prompt_tokens is not None:
+                    prompt = details.prompt_tokens
+                if details.completion_tokens is not None:
+                    completion = details.completion_tokens
+                cached_input, cache_write, reasoning = (
+                    details.cached_input_tokens,
+                    details.cache_write_tokens,
+                    details.reasoning_tokens,
+                )
+        model = requested if answered is not None else served
         estimated = False
         content = result.content
         if prompt == 0 and completion == 0 and not result.cached:
@@ -496,8 +513,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
             cost = Decimal(0)
         else:
             prices = self._prices
-            # A served name the table does not know (a new dated snapshot) is priced as the requested model.
-            priced_as = model if model == self._model or prices.is_priced(model, provider) else self._model
+            # A served name the table does not know (a new dated snapshot) is priced as the model requested of
+            # the client that answered — never as another member's: an unpriced fallback stays unpriced.
+            priced_as = served if served == requested or prices.is_priced(served, provider) else requested
             cost = prices.cost(
                 priced_as,
                 prompt_tokens=prompt,

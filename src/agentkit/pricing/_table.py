@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from ..exceptions import ConfigurationError
 from ._price import ModelPrice
 
-__all__ = ("PriceTable", "PriceTableConfig", "UnknownModelPolicy", "UnpricedModelWarning")
+__all__ = ("PriceTable", "PriceTableConfig", "UnknownModelPolicy", "UnpricedModelWarning", "as_price_table")
 
 UnknownModelPolicy = Literal["warn", "raise"]
 
@@ -91,15 +91,16 @@ class PriceTable:
     - ``"raise"``: :class:`~agentkit.exceptions.ConfigurationError` naming the model and how to price it.
 
     Args:
-        overrides: Model name to :class:`ModelPrice` (e.g. ``{"my-llama": ModelPrice.from_v02_price([0.001,
-            0.002])}``).
+        overrides: Model name to price: a :class:`ModelPrice` or a plain mapping of its fields
+            (``{"input_per_mtok": 0.2, "output_per_mtok": 0.6}``, US dollars per million tokens). Validated
+            here: a bad entry raises :class:`~agentkit.exceptions.ConfigurationError` naming ``overrides[model]``.
         unknown_model: ``"warn"`` or ``"raise"``.
         use_genai_prices: Look up models without an override in genai-prices' bundled data.
     """
 
     def __init__(
         self,
-        overrides: Mapping[str, ModelPrice] | None = None,
+        overrides: Mapping[str, ModelPrice | Mapping[str, Any]] | None = None,
         *,
         unknown_model: UnknownModelPolicy = "warn",
         use_genai_prices: bool = True,
@@ -109,15 +110,19 @@ class PriceTable:
             raise ConfigurationError(
                 "unknown_model", f"must be 'warn' or 'raise', got {unknown_model!r}.", "Pick one of the two."
             )
+        if overrides is not None and not isinstance(overrides, Mapping):
+            raise ConfigurationError(
+                "overrides",
+                f"must be a mapping of model name to price, got {type(overrides).__name__}.",
+                "Pass e.g. {'my-llama': ModelPrice(input_per_mtok=0.2, output_per_mtok=0.6)}.",
+            )
         self._overrides: dict[str, ModelPrice] = {}
         for name, price in (overrides or {}).items():
-            if not isinstance(price, ModelPrice):
+            if not isinstance(name, str) or not name:
                 raise ConfigurationError(
-                    f"overrides[{name!r}]",
-                    f"must be a ModelPrice, got {type(price).__name__}.",
-                    "Use ModelPrice(input_per_mtok=..., output_per_mtok=...) or ModelPrice.from_v02_price([p, c]).",
+                    "overrides", f"keys must be model names, got {name!r}.", "Use the model name, e.g. 'gpt-4o'."
                 )
-            self._overrides[name.lower()] = price
+            self._overrides[name.lower()] = _as_model_price(price, f"overrides[{name!r}]")
         self.unknown_model: UnknownModelPolicy = unknown_model
         self.use_genai_prices = use_genai_prices
         self._cache: dict[tuple[str, str | None], ModelPrice | _GenaiPricer | None] = {}
@@ -129,9 +134,10 @@ class PriceTable:
         """The per-model overrides (names lower-cased)."""
         return dict(self._overrides)
 
-    def with_overrides(self, overrides: Mapping[str, ModelPrice]) -> PriceTable:
+    def with_overrides(self, overrides: Mapping[str, ModelPrice | Mapping[str, Any]]) -> PriceTable:
         """A new table with ``overrides`` added to (and taking precedence over) this table's."""
-        merged = {**self._overrides, **{k.lower(): v for k, v in overrides.items()}}
+        added = PriceTable(overrides).overrides
+        merged = {**self._overrides, **added}
         return PriceTable(merged, unknown_model=self.unknown_model, use_genai_prices=self.use_genai_prices)
 
     def price_for(self, model: str, provider: str | None = None) -> ModelPrice | None:
@@ -237,6 +243,60 @@ class PriceTable:
             f"PriceTable(overrides={sorted(self._overrides)}, unknown_model={self.unknown_model!r}, "
             f"use_genai_prices={self.use_genai_prices})"
         )
+
+
+_PRICE_FIELDS = ("input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok")
+
+
+def _as_model_price(value: Any, field: str) -> ModelPrice:
+    """A :class:`ModelPrice` from a price or a plain mapping of its fields."""
+    if isinstance(value, ModelPrice):
+        return value
+    if isinstance(value, Mapping):
+        unknown = sorted(str(key) for key in value if key not in _PRICE_FIELDS)
+        if unknown:
+            raise ConfigurationError(
+                f"{field}[{unknown[0]!r}]",
+                "is not a price field.",
+                f"Use {', '.join(_PRICE_FIELDS)} (US dollars per million tokens).",
+            )
+        missing = [key for key in _PRICE_FIELDS[:2] if value.get(key) is None]
+        if missing:
+            raise ConfigurationError(
+                field,
+                f"is missing {missing[0]!r}.",
+                "Give both input_per_mtok and output_per_mtok (US dollars per million tokens).",
+            )
+        try:
+            return ModelPrice(**{str(key): item for key, item in value.items()})
+        except ConfigurationError as error:
+            raise ConfigurationError(f"{field}.{error.field}", error.problem, error.fix) from None
+    raise ConfigurationError(
+        field,
+        f"must be a ModelPrice or a mapping of its fields, got {value!r}.",
+        "Use {'input_per_mtok': ..., 'output_per_mtok': ...} (US dollars per million tokens); for a v0.2 "
+        "[prompt_per_1k, completion_per_1k] pair use ModelPrice.from_v02_price(pair).",
+    )
+
+
+def as_price_table(value: Any, field: str = "prices") -> PriceTable:
+    """A :class:`PriceTable` from a table or a plain mapping of model name to price (see ``PriceTable``).
+
+    Raises:
+        ConfigurationError: ``value`` is neither, or one of its prices is invalid (naming ``field[model]``).
+    """
+    if isinstance(value, PriceTable):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return PriceTable(value)
+        except ConfigurationError as error:
+            raise ConfigurationError(error.field.replace("overrides", field, 1), error.problem, error.fix) from None
+    raise ConfigurationError(
+        field,
+        f"must be a PriceTable or a mapping of model name to price, got {type(value).__name__}.",
+        "Pass e.g. {'my-llama': {'input_per_mtok': 0.2, 'output_per_mtok': 0.6}} or PriceTable({...}).",
+    )
 
 
 def _genai_lookup(name: str, provider: str | None) -> ModelPrice | _GenaiPricer | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import threading
+from contextvars import ContextVar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,41 @@ from ._record import CallRecord
 from ._snapshot import UNATTRIBUTED, UsageSnapshot
 from ._totals import UsageTotals, _Accumulator
 
-__all__ = ("LedgerMark", "UsageLedger")
+__all__ = ("LedgerMark", "UsageLedger", "current_team")
+
+_handler_context: Any = None
+
+
+def current_team() -> str | None:
+    """The id of the AutoGen team whose runtime is handling the current task, if any.
+
+    Inside a team every agent (and the group chat manager) runs under an ``AgentId`` whose key is the team
+    id; outside a runtime (``agent.run()`` alone, a direct client call) there is none.
+    """
+    global _handler_context
+    if _handler_context is None:
+        from autogen_core import MessageHandlerContext
+
+        # Its context variable, read without the RuntimeError agent_id() raises outside a handler (hot path).
+        _handler_context = getattr(MessageHandlerContext, "_MESSAGE_HANDLER_CONTEXT", None)
+        if not isinstance(_handler_context, ContextVar):
+            _handler_context = _AgentIdReader(MessageHandlerContext)
+    agent_id = _handler_context.get(None)
+    key = getattr(agent_id, "key", None)
+    return key if isinstance(key, str) and key else None
+
+
+class _AgentIdReader:
+    """Fallback for an AutoGen whose context variable moved: the public ``agent_id()``."""
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+
+    def get(self, default: Any) -> Any:
+        try:
+            return self._context.agent_id()
+        except RuntimeError:
+            return default
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +106,11 @@ class UsageLedger:
     # -- recording ---------------------------------------------------------------------------------------
 
     def record(self, record: CallRecord) -> None:
-        """Append one call record (stamping the current run) and notify listeners."""
+        """Append one call record (stamping the current run and team) and notify listeners."""
+        if record.team is None:
+            team = current_team()
+            if team is not None:
+                record = dataclasses.replace(record, team=team)
         with self._lock:
             if record.run is None and self._run is not None:
                 record = dataclasses.replace(record, run=self._run)
@@ -184,6 +223,33 @@ class UsageLedger:
                 by_agent={k: v.freeze() for k, v in self._by_agent.items()},
                 epoch=self._epoch,
             )
+
+    def mark_at_first(self, since: LedgerMark, *, team: str) -> LedgerMark:
+        """A mark just before the first record of ``team`` made after ``since``; :meth:`mark` if there is none.
+
+        Used by a run-scoped ``BudgetTermination`` to start its run at its team's first call, which may come
+        before the condition's first check (e.g. MagenticOne's planning calls). Scans the records after
+        ``since`` once.
+        """
+        with self._lock:
+            start = since.position if since.epoch == self._epoch else 0
+            for index in range(start, len(self._records)):
+                if self._records[index].team == team:
+                    break
+            else:
+                index = len(self._records)
+            if index == len(self._records):
+                totals, by_agent = self._totals.freeze(), {k: v.freeze() for k, v in self._by_agent.items()}
+            else:
+                same = since.epoch == self._epoch
+                acc = _Accumulator.of(since.totals if same else _ZERO)
+                agents = {k: _Accumulator.of(v) for k, v in (since.by_agent if same else {}).items()}
+                for record in self._records[start:index]:
+                    acc.add(record)
+                    name = record.agent if record.agent is not None else UNATTRIBUTED
+                    agents.setdefault(name, _Accumulator()).add(record)
+                totals, by_agent = acc.freeze(), {k: v.freeze() for k, v in agents.items()}
+            return LedgerMark(position=index, totals=totals, by_agent=by_agent, epoch=self._epoch)
 
     def totals_since(self, mark: LedgerMark | None, *, agent: str | None = None) -> UsageTotals:
         """Totals of what was recorded after ``mark`` (everything for ``None`` or a mark from before a reset)."""

@@ -42,6 +42,8 @@ class CallRecord:
         error: Exception type name for failed attempts.
         started_at: When the call started (UTC).
         run: The ledger run the call belongs to (stamped by :meth:`UsageLedger.record` when ``None``).
+        team: Id of the AutoGen team whose run made the call (its agents' runtime key), ``None`` outside a
+            team. A run-scoped ``BudgetTermination`` uses it to find the first call of its team's run.
     """
 
     model: str
@@ -64,6 +66,7 @@ class CallRecord:
     error: str | None = None
     started_at: datetime = field(default_factory=_utcnow)
     run: str | None = None
+    team: str | None = None
 
     @property
     def total_tokens(self) -> int:
