@@ -71,8 +71,9 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
 
     - *Messages* (no ``ledger``): like AutoGen's ``TokenUsageTermination`` it sums ``models_usage`` of the
       messages the team shows it (one request per message that carries usage), plus the tool calls of every
-      ``ToolCallRequestEvent`` (also when it carries no usage, e.g. from a client that reports none). Messages do not name their model, so cost is priced as if every call used
-      ``price_model`` (required with ``max_cost_usd``). It misses what messages don't show: selector and
+      ``ToolCallRequestEvent`` (also when it carries no usage, e.g. from an agent that reports none).
+      Messages do not name their model, so cost is priced as if every call used ``price_model`` (required
+      with ``max_cost_usd``). It misses what messages don't show: selector and
       orchestrator calls, cache hits counted twice, zero usage from unconfigured OpenAI streams.
     - *Ledger* (``ledger=`` the ledger your :class:`~agentkit.models.MeteredChatCompletionClient` s record
       into): it counts every recorded call — selector calls, inner tool loops, cache hits (not billed),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import threading
-from contextvars import ContextVar
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
