@@ -135,7 +135,11 @@ PATH_TRICKS: list[Any] = [
     "file:/etc/passwd", "http://evil.com/x", "{root}/data/ok.txt\x00.png", "ok.txt\x00", "a\nb", "sub/\r/x",
     "\u202eok.txt", "ok\u200b.txt", "{root}/datax/secret", "{root}/data_x", "{root}/dat", "{root}", "/",
     "//etc/passwd", "/./etc/passwd", "/proc/self/root/etc/passwd", "/proc/self/cwd/../x", "{root}/DATA/ok.txt",
-    "x" * 5000, "", ["ok.txt"], 42, None, {"path": "ok.txt"}, True,
+    "x" * 5000, "", ["ok.txt", "../outside/secret.txt"], 42, None, {"path": "../outside/secret.txt"}, True,
+    [["ok.txt", ["../outside/secret.txt"]]], {"../outside/secret.txt": "ok.txt"}, ["ok.txt", 1], [None],
+    '["../outside/secret.txt"]', ' ["../outside/secret.txt"]', '{"a": "../outside/secret.txt"}', "null",
+    '["ok.txt", "{root}/outside/secret.txt"]', '[["link_out/secret.txt"]]',
+    '[' * 3000 + ']' * 3000,
 ]  # fmt: skip
 
 URL_TRICKS: list[Any] = [
@@ -158,7 +162,10 @@ URL_TRICKS: list[Any] = [
     "https://api.example.com\t/", "https://api.example.com/\u2028", "https://docs.example.org/",
     "https://xdocs.example.org/", "https://a.docs.example.org.evil.com/", "https://a.docs.example.org@evil.com/",
     "https://API.EXAMPLE.COM.evil.com/", "https://api.example.co/", "https://api-example.com/",
-    "https://api.example.com" + "/x" * 2000, ["https://api.example.com/"], 42, None, {"url": "https://api.example.com"},
+    "https://api.example.com" + "/x" * 2000, ["https://api.example.com/", "https://evil.com/"], 42, None,
+    {"u": "https://evil.com/"}, '["https://evil.com/"]', '{"u": "https://169.254.169.254/"}',
+    "https://straße.example.com/", "https://api.exaßple.com/", "https://ＡＰＩ.example.com/", "https://ας.example.com/",
+    "https://xn--n3h.example.com/", "https://api.example.com。evil.com/", "https://a‍b.docs.example.org/",
 ]  # fmt: skip
 
 ARG_TRICKS: list[tuple[str, Any]] = [

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from agentkit.exceptions import ConfigurationError
 from agentkit.tools import ArgRule, PathRule, ToolPolicy, UrlRule
@@ -37,37 +36,80 @@ def test_from_dict_json_yaml_and_file_agree(tmp_path: Path) -> None:
 
 def test_unknown_file_type_and_non_mapping_yaml_are_configuration_errors(tmp_path: Path) -> None:
     (tmp_path / "p.toml").write_text("x = 1")
-    with pytest.raises(ConfigurationError, match="path: unknown policy file type"):
+    with pytest.raises(ConfigurationError, match=r"p\.toml: unknown policy file type '\.toml'\. Use a \.json"):
         ToolPolicy.from_file(tmp_path / "p.toml")
-    with pytest.raises(ConfigurationError, match="not a mapping"):
+    with pytest.raises(ConfigurationError, match="must be a mapping, got list"):
         ToolPolicy.from_yaml("- a\n- b\n")
 
 
-@pytest.mark.parametrize(
-    ("data", "field", "message"),
-    [
-        ({"alow": ["x"]}, "alow", "Extra inputs are not permitted"),
-        ({"deny": [""]}, "deny", "is not a tool-name glob"),
-        ({"max_calls": -1}, "max_calls", "greater than or equal to 0"),
-        ({"approval_timeout_s": 0}, "approval_timeout_s", "greater than 0"),
-        ({"on_deny": "explode"}, "on_deny", "'return', 'raise' or 'stop'"),
-        ({"redact_patterns": ["("]}, "redact_patterns", "not a valid regular expression"),
-        ({"tools": {"x": {"args": {"a": {"pattern": "(["}}}}}, "tools.x.args.a.pattern", "not a valid regular"),
-        ({"tools": {"x": {"args": {"a": {"minimum": 5, "maximum": 1}}}}}, "tools.x.args.a", "greater than maximum"),
-        ({"tools": {"x": {"args": {"a": {"path": {"within": []}}}}}}, "tools.x.args.a.path.within", "at least 1"),
-        ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["exa mple.com"]}}}}}}, "tools.x.args.a.url.hosts", "host"),
-        ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["a.com"], "ports": [0]}}}}}}, "url.ports", "between 1"),
-        ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["a.com"], "schemes": ["HTTPS"]}}}}}}, "schemes", "lower"),
-        ({"tools": {"x": {"max_calls": "many"}}}, "tools.x.max_calls", "valid integer"),
-        ({"tools": {"x": {"args": {"a": {"typ": "string"}}}}}, "tools.x.args.a.typ", "Extra inputs"),
-    ],
-)
-def test_invalid_policies_fail_at_load_naming_the_field(data: dict[str, object], field: str, message: str) -> None:
-    with pytest.raises(ValidationError) as info:
+INVALID: list[tuple[dict[str, object], str, str]] = [
+    ({"alow": ["x"]}, "alow", "is not a known key"),
+    ({"deny": [""]}, "deny", "is not a tool-name glob"),
+    ({"max_calls": -1}, "max_calls", "greater than or equal to 0"),
+    ({"approval_timeout_s": 0}, "approval_timeout_s", "greater than 0"),
+    ({"on_deny": "explode"}, "on_deny", "'return', 'raise' or 'stop'"),
+    ({"redact_patterns": ["("]}, "redact_patterns", "not a valid regular expression"),
+    ({"tools": {"x": {"args": {"a": {"pattern": "(["}}}}}, "tools.x.args.a.pattern", "not a valid regular"),
+    ({"tools": {"x": {"args": {"a": {"minimum": 5, "maximum": 1}}}}}, "tools.x.args.a", "greater than maximum"),
+    ({"tools": {"x": {"args": {"a": {"path": {"within": []}}}}}}, "tools.x.args.a.path.within", "at least 1"),
+    ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["exa mple.com"]}}}}}}, "tools.x.args.a.url.hosts", "host"),
+    ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["a.com"], "ports": [0]}}}}}}, "url.ports", "between 1"),
+    ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["a.com"], "schemes": ["HTTPS"]}}}}}}, "schemes", "lower"),
+    ({"tools": {"x": {"max_calls": "many"}}}, "tools.x.max_calls", "valid integer"),
+    ({"tools": {"x": {"args": {"a": {"typ": "string"}}}}}, "tools.x.args.a.typ", "is not a known key"),
+    ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["☃.com"]}}}}}}, "url.hosts", "is not a host name"),
+]
+
+
+@pytest.mark.parametrize(("data", "key", "message"), INVALID)
+def test_invalid_policies_fail_at_load_in_one_line_naming_key_and_fix(
+    data: dict[str, object], key: str, message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as info:
         ToolPolicy.from_dict(data)
     text = str(info.value)
-    assert field.split(".")[-1] in text
+    assert "\n" not in text
+    assert "errors.pydantic.dev" not in text  # no documentation URLs
+    assert info.value.field.endswith(key), text
     assert message in text
+    assert info.value.fix, text  # every error says how to fix it
+    with pytest.raises(ConfigurationError) as direct:
+        ToolPolicy(**data)  # type: ignore[arg-type]
+    assert str(direct.value) == text
+
+
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_from_file_errors_name_the_file_the_key_and_the_fix(tmp_path: Path, suffix: str) -> None:
+    import yaml
+
+    file = tmp_path / f"policy{suffix}"
+    data = {"tools": {"fetch": {"args": {"url": {"url": {"hosts": ["exa mple.com"]}}}}}}
+    file.write_text(json.dumps(data) if suffix == ".json" else yaml.safe_dump(data))
+    with pytest.raises(ConfigurationError) as info:
+        ToolPolicy.from_file(file)
+    text = str(info.value)
+    assert text.startswith(f"{file}: tools.fetch.args.url.url.hosts: 'exa mple.com' is not a host name"), text
+    assert text.endswith("CIDR network. Write e.g. api.example.com, *.example.com or 10.0.0.0/8.")
+    assert "\n" not in text
+
+
+def test_from_file_syntax_and_missing_file_errors_are_one_line(tmp_path: Path) -> None:
+    broken_json = tmp_path / "p.json"
+    broken_json.write_text('{"allow": [\n')
+    with pytest.raises(ConfigurationError, match=r"p\.json: is not valid JSON \(line 2, column 1") as info:
+        ToolPolicy.from_file(broken_json)
+    assert "\n" not in str(info.value)
+    broken_yaml = tmp_path / "p.yaml"
+    broken_yaml.write_text("allow: [a\ndeny: b\n")
+    with pytest.raises(ConfigurationError, match=r"p\.yaml: is not valid YAML \(line \d+") as info:
+        ToolPolicy.from_file(broken_yaml)
+    assert "\n" not in str(info.value)
+    with pytest.raises(ConfigurationError, match=r"missing\.yaml: does not exist\. Check the path\."):
+        ToolPolicy.from_file(tmp_path / "missing.yaml")
+    several = tmp_path / "several.json"
+    several.write_text(json.dumps({"max_calls": -1, "deny": [""], "alow": 1}))
+    with pytest.raises(ConfigurationError, match=r"\(2 more problems after this one\.\)"):
+        ToolPolicy.from_file(several)
 
 
 def test_deny_wins_and_allow_list_denies_everything_else() -> None:
@@ -120,7 +162,7 @@ def test_arg_rule_checks() -> None:
 def test_path_and_url_rules_validate_their_settings() -> None:
     assert PathRule(within=["/srv"]).max_length == 4096
     assert UrlRule(hosts=["bücher.de"]).check("https://xn--bcher-kva.de/") is None
-    with pytest.raises(ValidationError, match="hosts"):
+    with pytest.raises(ConfigurationError, match=r"^hosts: '\*\.\*\.com' is not a host name"):
         UrlRule(hosts=["*.*.com"])
 
 

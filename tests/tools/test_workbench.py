@@ -239,7 +239,7 @@ async def test_hanging_approver_times_out_on_the_injected_clock() -> None:
 async def test_any_error_while_evaluating_denies(monkeypatch: pytest.MonkeyPatch) -> None:
     wb = guarded({})
 
-    def explode(self: ToolPolicy, name: str, arguments: Any) -> Any:
+    def explode(self: ToolPolicy, name: str, arguments: Any, **kwargs: Any) -> Any:
         raise RuntimeError("policy bug")
 
     monkeypatch.setattr(ToolPolicy, "check_arguments_against", explode)

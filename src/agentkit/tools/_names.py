@@ -2,10 +2,12 @@
 """Tool-name canonicalisation and glob matching that resist case, Unicode and separator tricks.
 
 A policy that says ``deny: ["delete_*"]`` must also catch ``Delete_File``, ``ｄｅｌｅｔｅ_file`` (fullwidth),
-``dеlete_file`` (Cyrillic ``е``), ``delete file`` and ``delete.file`` (which AutoGen's own tool-name
-normalisation ``[^a-zA-Z0-9_-] -> _`` turns into ``delete_file``). Names and globs are compared in one
-canonical form: NFKC, common confusables folded to Latin, case-folded, surrounding whitespace stripped, then
-every character outside ``[a-z0-9_-]`` mapped to ``_``.
+``dеlete_file`` (Cyrillic ``е``), ``delete-file``, ``delete.file``, ``delete file`` and ``delete__file`` (tool
+providers and MCP servers pick their own separators). Names and globs are compared in ONE canonical form, used
+for every rule (allow, deny, per-tool rules, limits, approvals, redaction): NFKC, common confusables folded to
+Latin, invisible characters dropped, case-folded, surrounding whitespace stripped, then every run of characters
+outside ``[a-z0-9]`` (``-``, ``_``, ``.``, spaces, ...) folded to a single ``_``. In globs ``*`` and ``?`` stay
+wildcards (``?`` matches one character of the canonical form).
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ _CONFUSABLES = str.maketrans(
 _INVISIBLE = re.compile(
     r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff]"
 )
-_NOT_NAME = re.compile(r"[^a-z0-9_-]")
-_NOT_GLOB = re.compile(r"[^a-z0-9_*?-]")
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+_NOT_GLOB = re.compile(r"[^a-z0-9*?]+")
 _PLAIN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -48,10 +50,11 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def canonical_name(name: str) -> str:
-    """The form tool names are compared in (see the module docstring)."""
+    """The form tool names are compared in (see the module docstring): ``Read-File`` -> ``read_file``."""
     return _NOT_NAME.sub("_", _fold(name))
 
 
+@lru_cache(maxsize=1024)
 def canonical_glob(pattern: str) -> str:
     """Canonicalise a glob like :func:`canonical_name`, keeping ``*`` and ``?`` as wildcards."""
     return _NOT_GLOB.sub("_", _fold(pattern))

@@ -6,7 +6,9 @@ policy read it: NUL and control characters, backslashes, ``~`` and ``$VAR`` (``e
 ``expandvars``), ``scheme://`` prefixes, and text that Unicode NFKC normalisation would change (fullwidth
 ``．．／`` becomes ``../``). The remaining path is made absolute (against ``relative_to``), normalised
 lexically (``..``) *and* resolved through symlinks (``realpath``); both forms must lie inside a root, which is
-itself resolved. On case-insensitive file systems both sides are case-folded before comparing.
+itself resolved. A path that names a root with different letter case (``/srv/DATA`` for ``/srv/data``) is
+accepted only when case folding is enabled *and* the file system itself says the two are the same directory
+(``os.path.samefile``): on a case-sensitive volume ``/srv/DATA`` is another directory and is refused.
 """
 
 from __future__ import annotations
@@ -33,7 +35,10 @@ class PathVerdict:
 
 
 def default_case_insensitive() -> bool:
-    """Whether the platform's default file systems compare names case-insensitively (macOS, Windows)."""
+    """Whether the platform's default file systems compare names case-insensitively (macOS, Windows).
+
+    Only decides whether case variants are *considered*; the file system decides whether they are accepted.
+    """
     return sys.platform in ("darwin", "win32", "cygwin")
 
 
@@ -44,11 +49,29 @@ def resolve_root(root: str) -> tuple[str, str]:
 
 
 def _inside(path: str, roots: tuple[str, ...], case_insensitive: bool) -> bool:
-    if case_insensitive:
-        path = path.casefold()
     for root in roots:
-        candidate = root.casefold() if case_insensitive else root
-        if path == candidate or path.startswith(candidate.rstrip(os.sep) + os.sep):
+        if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+            return True
+    return case_insensitive and _inside_folded(path, roots)
+
+
+def _same_directory(candidate: str, root: str) -> bool:
+    """Whether the file system resolves ``candidate`` to the very directory ``root`` (device and inode)."""
+    try:
+        return os.path.samefile(candidate, root)
+    except (OSError, ValueError):
+        return False
+
+
+def _inside_folded(path: str, roots: tuple[str, ...]) -> bool:
+    """Case-variant prefixes of a root count only if the file system says they are the root itself."""
+    parts = path.split(os.sep)
+    for root in roots:
+        depth = len(root.rstrip(os.sep).split(os.sep))
+        if len(parts) < depth:
+            continue
+        prefix = os.sep.join(parts[:depth]) or os.sep
+        if prefix.casefold() == root.rstrip(os.sep).casefold() and _same_directory(prefix, root):
             return True
     return False
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import math
 import os
@@ -12,28 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
-from typing_extensions import Self
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from .._utils import REDACTED, looks_secret, redact_text
 from ..exceptions import ConfigurationError
+from ._decode import delivered_forms
+from ._errors import one_line, policy_error
 from ._names import canonical_glob, canonical_name, is_plain_ascii_name, matches_any
-from ._paths import check_path, default_case_insensitive, resolve_root
-from ._urls import canonical_host_pattern, check_url
+from ._rules import ArgRule, PathRule, ToolRule, UrlRule, _Strict
 
 __all__ = ("ArgRule", "PathRule", "ToolPolicy", "ToolRule", "UrlRule", "Verdict")
 
-JsonScalar = str | int | float | bool | None
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "array": (list, tuple),
-    "object": (dict, Mapping),
-    "null": (type(None),),
-}
-_MAX_PATTERN_INPUT = 10_000
 _AUDIT_STRING = 500
 _AUDIT_DEPTH = 6
 _AUDIT_ITEMS = 50
@@ -57,280 +45,21 @@ class Verdict:
 ALLOWED = Verdict(True, "allow")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def __eq__(self, other: object) -> bool:
-        # compiled private state (caches, compiled patterns) is derived, not part of the value
-        if not isinstance(other, BaseModel) or type(other) is not type(self):
-            return NotImplemented
-        return self.model_dump() == other.model_dump()
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class PathRule(_Strict):
-    """The argument is a file-system path that must resolve inside one of ``within``.
-
-    Relative paths are resolved against ``relative_to`` (default: the process's working directory; set it to
-    the tool's or MCP server's working directory if that differs). ``..``, symbolic links, ``~``,
-    ``$VARS``, NFKC-changing Unicode, backslashes and control characters cannot escape the roots.
-
-    Attributes:
-        within: Allowed root directories (at least one).
-        relative_to: Directory relative paths are resolved against.
-        case_insensitive: Compare case-insensitively; ``None`` = the platform default (macOS/Windows: yes).
-        max_length: Longest accepted path, in characters.
-    """
-
-    within: list[str] = Field(min_length=1)
-    relative_to: str | None = None
-    case_insensitive: bool | None = None
-    max_length: int = Field(default=4096, gt=0)
-
-    _lexical: tuple[str, ...] = PrivateAttr(default=())
-    _real: tuple[str, ...] = PrivateAttr(default=())
-    _base: str | None = PrivateAttr(default=None)
-    _fold: bool = PrivateAttr(default=False)
-
-    @field_validator("within")
-    @classmethod
-    def _roots_not_blank(cls, value: list[str]) -> list[str]:
-        if any(not root.strip() or "\x00" in root for root in value):
-            raise ValueError("roots must be non-empty directory paths")
-        return value
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Resolve the roots once."""
-        pairs = [resolve_root(root) for root in self.within]
-        self._lexical = tuple(dict.fromkeys([p for pair in pairs for p in pair]))
-        self._real = tuple(dict.fromkeys(real for _, real in pairs))
-        self._base = resolve_root(self.relative_to)[1] if self.relative_to is not None else None
-        self._fold = default_case_insensitive() if self.case_insensitive is None else self.case_insensitive
-
-    def check(self, value: str) -> tuple[str, str] | None:
-        """Return ``(check, reason)`` if ``value`` is refused, else ``None``."""
-        private = self.__pydantic_private__  # direct: pydantic's private-attribute lookup costs ~5 us each
-        assert private is not None
-        verdict = check_path(
-            value,
-            lexical_roots=private["_lexical"],
-            real_roots=private["_real"],
-            relative_to=private["_base"],
-            case_insensitive=private["_fold"],
-            max_length=self.max_length,
-        )
-        return None if verdict is None else (verdict.check, verdict.reason)
-
-
-class UrlRule(_Strict):
-    """The argument is a URL whose scheme, host and port are allowlisted.
-
-    ``hosts`` entries are host names (``api.example.com``; Unicode names are compared in punycode),
-    ``*.example.com`` (any subdomain, not the bare domain), IP addresses or CIDR networks. IP literals in
-    any form (``2130706433``, ``0x7f.1``, ``[::ffff:127.0.0.1]``) only match IP entries. User information
-    (``user@host``) is refused unless ``allow_userinfo``; an explicit port must be in ``ports`` (default: only
-    the scheme's default port).
-
-    Attributes:
-        schemes: Allowed schemes (lower-case), default ``["https"]``.
-        hosts: Allowed hosts (at least one).
-        ports: Allowed ports; ``None`` = only the scheme's default port.
-        allow_userinfo: Accept ``user:password@`` in the URL.
-        max_length: Longest accepted URL, in characters.
-    """
-
-    schemes: list[str] = Field(default_factory=lambda: ["https"], min_length=1)
-    hosts: list[str] = Field(min_length=1)
-    ports: list[int] | None = None
-    allow_userinfo: bool = False
-    max_length: int = Field(default=2048, gt=0)
-
-    _hosts: tuple[str | ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = PrivateAttr(default=())
-    _schemes: frozenset[str] = PrivateAttr(default=frozenset())
-    _ports: frozenset[int] | None = PrivateAttr(default=None)
-
-    @field_validator("schemes")
-    @classmethod
-    def _schemes_lower(cls, value: list[str]) -> list[str]:
-        for scheme in value:
-            if not re.fullmatch(r"[a-z][a-z0-9+.-]*", scheme):
-                raise ValueError(f"{scheme!r} is not a lower-case URL scheme such as 'https'")
-        return value
-
-    @field_validator("hosts")
-    @classmethod
-    def _hosts_valid(cls, value: list[str]) -> list[str]:
-        for host in value:
-            canonical_host_pattern(host)
-        return value
-
-    @field_validator("ports")
-    @classmethod
-    def _ports_valid(cls, value: list[int] | None) -> list[int] | None:
-        if value is not None and any(not 0 < p < 65536 for p in value):
-            raise ValueError("ports must be between 1 and 65535")
-        return value
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Canonicalise the host allowlist once."""
-        self._hosts = tuple(canonical_host_pattern(h) for h in self.hosts)
-        self._schemes = frozenset(self.schemes)
-        self._ports = None if self.ports is None else frozenset(self.ports)
-
-    def check(self, value: str) -> tuple[str, str] | None:
-        """Return ``(check, reason)`` if ``value`` is refused, else ``None``."""
-        private = self.__pydantic_private__
-        assert private is not None
-        verdict = check_url(
-            value,
-            schemes=private["_schemes"],
-            hosts=private["_hosts"],
-            ports=private["_ports"],
-            allow_userinfo=self.allow_userinfo,
-            max_length=self.max_length,
-        )
-        return None if verdict is None else (verdict.check, verdict.reason)
-
-
-class ArgRule(_Strict):
-    """Constraints on one (top-level) argument of a tool. Every given constraint must hold.
-
-    Attributes:
-        required: The argument must be present.
-        type: Expected JSON type (``"string"``, ``"integer"``, ``"number"``, ``"boolean"``, ``"array"``,
-            ``"object"``, ``"null"``); booleans are never numbers.
-        allowed_values: The value must equal one of these (type-strict: ``1`` is not ``True``).
-        pattern: A regular expression the whole string must match (``re.fullmatch``); strings longer than
-            ``max_length`` (or 10 000 characters) are refused before matching, which bounds the cost.
-        minimum: Smallest accepted number (inclusive).
-        maximum: Largest accepted number (inclusive).
-        max_length: Longest string (characters), array (items) or object (keys).
-        max_bytes: Largest JSON encoding of the value, in UTF-8 bytes.
-        path: The value is a path that must stay inside given roots.
-        url: The value is a URL with allowlisted scheme, host and port.
-    """
-
-    required: bool = False
-    type: Literal["string", "integer", "number", "boolean", "array", "object", "null"] | None = None
-    allowed_values: list[JsonScalar] | None = None
-    pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    max_length: int | None = Field(default=None, ge=0)
-    max_bytes: int | None = Field(default=None, ge=0)
-    path: PathRule | None = None
-    url: UrlRule | None = None
-
-    _regex: re.Pattern[str] | None = PrivateAttr(default=None)
-
-    @field_validator("pattern")
-    @classmethod
-    def _pattern_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"is not a valid regular expression: {error}") from None
-        return value
-
-    @field_validator("minimum", "maximum")
-    @classmethod
-    def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        return value
-
-    @model_validator(mode="after")
-    def _range_ordered(self) -> Self:
-        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
-            raise ValueError(f"minimum ({self.minimum}) is greater than maximum ({self.maximum})")
-        return self
-
-    def model_post_init(self, context: Any, /) -> None:
-        """Compile the pattern once."""
-        self._regex = re.compile(self.pattern) if self.pattern is not None else None
-
-    def check(self, value: Any) -> tuple[str, str] | None:
-        """Return ``(check, reason)`` if ``value`` is refused, else ``None``."""
-        if self.type is not None:
-            kinds = _JSON_TYPES[self.type]
-            if not isinstance(value, kinds) or (isinstance(value, bool) and self.type not in ("boolean",)):
-                return "type", f"must be of JSON type {self.type}"
-        if self.allowed_values is not None and not any(
-            type(value) is type(allowed) and value == allowed for allowed in self.allowed_values
-        ):
-            return "allowed_values", "is not one of the allowed values"
-        if self.minimum is not None or self.maximum is not None:
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return "range", "must be a number"
-            if isinstance(value, float) and not math.isfinite(value):
-                return "range", "must be a finite number"
-            if self.minimum is not None and value < self.minimum:
-                return "range", f"must be >= {self.minimum:g}"
-            if self.maximum is not None and value > self.maximum:
-                return "range", f"must be <= {self.maximum:g}"
-        if self.max_length is not None:
-            if not isinstance(value, (str, list, tuple, dict, Mapping)):
-                return "max_length", "must be a string, array or object"
-            if len(value) > self.max_length:
-                return "max_length", f"is longer than {self.max_length}"
-        if self.max_bytes is not None:
-            size = len(json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8"))
-            if size > self.max_bytes:
-                return "max_bytes", f"is larger than {self.max_bytes} bytes"
-        regex = self.__pydantic_private__["_regex"] if self.pattern is not None else None  # type: ignore[index]
-        if regex is not None:
-            if not isinstance(value, str):
-                return "pattern", "must be a string"
-            if len(value) > min(self.max_length or _MAX_PATTERN_INPUT, _MAX_PATTERN_INPUT):
-                return "pattern", "is too long to match against the pattern"
-            if regex.fullmatch(value) is None:
-                return "pattern", "does not match the required pattern"
-        if self.path is not None:
-            if not isinstance(value, str):
-                return "path", "must be a string path"
-            refused = self.path.check(value)
-            if refused is not None:
-                return refused
-        if self.url is not None:
-            if not isinstance(value, str):
-                return "url", "must be a string URL"
-            refused = self.url.check(value)
-            if refused is not None:
-                return refused
-        return None
-
-
-class ToolRule(_Strict):
-    """Rules for the tools whose names match a key of :attr:`ToolPolicy.tools`.
-
-    Attributes:
-        args: Constraints per (top-level) argument name.
-        extra_args: ``"deny"`` refuses arguments not listed in ``args``; ``"allow"`` (default) passes them on.
-        max_calls: Most calls of each matching tool per run (``None`` = unlimited).
-        require_approval: Every call needs the approval callback's consent.
-        redact: Argument names (globs, any depth) replaced by ``**********`` in the audit trail.
-    """
-
-    args: dict[str, ArgRule] = Field(default_factory=dict)
-    extra_args: Literal["allow", "deny"] = "allow"
-    max_calls: int | None = Field(default=None, ge=0)
-    require_approval: bool = False
-    redact: list[str] = Field(default_factory=list)
-
-
 class ToolPolicy(_Strict):
     """One declarative policy for every tool a model can call: function tools, workbenches, MCP servers.
 
-    Load it from a dict (``ToolPolicy.model_validate(d)`` or ``ToolPolicy.from_dict(d)``), JSON or YAML
-    (``ToolPolicy.from_file("policy.yaml")``; YAML needs ``pip install agentkit[yaml]``). Invalid policies fail
-    at load time with an error naming the field.
+    Load it from a dict (``ToolPolicy.from_dict(d)`` or ``ToolPolicy(**d)``), JSON or YAML
+    (``ToolPolicy.from_file("policy.yaml")``; YAML needs ``pip install "autogen-agentkit[yaml]"``). Invalid
+    policies fail at load time with a one-line :class:`~agentkit.exceptions.ConfigurationError` naming the file
+    (``from_file``), the key and the fix.
 
-    Names: ``allow`` and ``deny`` are globs (``*``, ``?``) over tool names compared in a canonical form
-    (NFKC, confusables folded, case-folded, ``[^a-z0-9_-]`` -> ``_``), so case, Unicode look-alikes,
-    whitespace and separator tricks cannot dodge them. ``deny`` wins; when ``allow`` is given, every other
-    tool is denied. Keys of ``tools`` are globs too; every matching :class:`ToolRule` applies.
+    Names: ``allow`` and ``deny`` are globs (``*``, ``?``) over tool names compared in ONE canonical form,
+    used for every rule - allow, deny, the keys of ``tools`` (argument rules, limits, approvals, redaction):
+    NFKC, confusables folded, case-folded, and every run of characters outside ``[a-z0-9]`` (``-``, ``_``,
+    ``.``, spaces) folded to one ``_``. So ``Delete-File``, ``delete.file`` and ``delete_file`` are one tool
+    to the policy, and case, Unicode look-alikes, whitespace and separator tricks cannot dodge a rule.
+    ``deny`` wins; when ``allow`` is given, every other tool is denied. Keys of ``tools`` are globs too;
+    every matching :class:`ToolRule` applies.
 
     Example::
 
@@ -386,7 +115,7 @@ class ToolPolicy(_Strict):
     def _globs_valid(cls, value: list[str] | None) -> list[str] | None:
         for glob in value or ():
             if not isinstance(glob, str) or not canonical_glob(glob).strip("_"):
-                raise ValueError(f"{glob!r} is not a tool-name glob")
+                raise ValueError(f"{glob!r} is not a tool-name glob. Fix: use a name such as read_file or read_*.")
         return value
 
     @field_validator("tools")
@@ -394,7 +123,7 @@ class ToolPolicy(_Strict):
     def _keys_valid(cls, value: dict[str, ToolRule]) -> dict[str, ToolRule]:
         for key in value:
             if not canonical_glob(key).strip("_"):
-                raise ValueError(f"key {key!r} is not a tool-name glob")
+                raise ValueError(f"key {key!r} is not a tool-name glob. Fix: use a name such as read_file or read_*.")
         return value
 
     @field_validator("redact_patterns")
@@ -404,7 +133,9 @@ class ToolPolicy(_Strict):
             try:
                 re.compile(pattern)
             except re.error as error:
-                raise ValueError(f"{pattern!r} is not a valid regular expression: {error}") from None
+                raise ValueError(
+                    f"{pattern!r} is not a valid regular expression ({error}). Fix: correct the pattern."
+                ) from None
         return value
 
     def model_post_init(self, context: Any, /) -> None:
@@ -418,40 +149,81 @@ class ToolPolicy(_Strict):
     # -- loading -----------------------------------------------------------------------------------------
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ToolPolicy:
-        """Build a policy from a mapping (raises ``pydantic.ValidationError`` naming the bad field)."""
-        return cls.model_validate(dict(data))
+    def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> ToolPolicy:
+        """Build a policy from a mapping.
+
+        Args:
+            data: The policy.
+            source: Where it came from (a file name), named in errors.
+
+        Raises:
+            ConfigurationError: One line naming the source, the key, the problem and the fix.
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigurationError(
+                source or "policy", f"must be a mapping, got {type(data).__name__}.", "Start it with e.g. 'allow:'."
+            )
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as error:
+            raise policy_error(error, source) from None
 
     @classmethod
-    def from_json(cls, text: str) -> ToolPolicy:
-        """Build a policy from a JSON document."""
-        return cls.model_validate_json(text)
+    def from_json(cls, text: str, *, source: str | None = None) -> ToolPolicy:
+        """Build a policy from a JSON document (errors as :meth:`from_dict`)."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ConfigurationError(
+                source or "policy",
+                f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}).",
+                "Fix the JSON syntax.",
+            ) from None
+        return cls.from_dict(data, source=source)
 
     @classmethod
-    def from_yaml(cls, text: str) -> ToolPolicy:
-        """Build a policy from a YAML document (needs ``pyyaml``: ``pip install agentkit[yaml]``)."""
+    def from_yaml(cls, text: str, *, source: str | None = None) -> ToolPolicy:
+        """Build a policy from a YAML document (needs ``pip install "autogen-agentkit[yaml]"``)."""
         try:
             import yaml
         except ImportError:  # pragma: no cover - depends on the environment
             raise ConfigurationError(
-                "policy", "YAML policies need pyyaml, which is not installed.", "pip install 'agentkit[yaml]'"
+                source or "policy",
+                "YAML policies need pyyaml, which is not installed.",
+                'Run: pip install "autogen-agentkit[yaml]"',
             ) from None
-        data = yaml.safe_load(text)
-        if not isinstance(data, Mapping):
-            raise ConfigurationError("policy", "the YAML document is not a mapping.", "Start it with e.g. 'allow:'.")
-        return cls.from_dict(data)
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+            problem = one_line(str(getattr(error, "problem", None) or "syntax error"))
+            raise ConfigurationError(
+                source or "policy", f"is not valid YAML{where}: {problem}.", "Fix the YAML syntax."
+            ) from None
+        return cls.from_dict(data, source=source)
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str]) -> ToolPolicy:
-        """Load a policy from a ``.json``, ``.yaml`` or ``.yml`` file."""
+        """Load a policy from a ``.json``, ``.yaml`` or ``.yml`` file; errors name the file, key and fix."""
         file = Path(path)
-        text = file.read_text(encoding="utf-8")
+        source = str(file)
         suffix = file.suffix.lower()
+        if suffix not in (".json", ".yaml", ".yml"):
+            raise ConfigurationError(
+                source, f"unknown policy file type {suffix or '(none)'!r}.", "Use a .json, .yaml or .yml file."
+            )
+        try:
+            text = file.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigurationError(source, "does not exist.", "Check the path.") from None
+        except (OSError, UnicodeError) as error:
+            raise ConfigurationError(
+                source, f"cannot be read ({type(error).__name__}).", "Check the path and that it is UTF-8 text."
+            ) from None
         if suffix == ".json":
-            return cls.from_json(text)
-        if suffix in (".yaml", ".yml"):
-            return cls.from_yaml(text)
-        raise ConfigurationError("path", f"unknown policy file type {suffix!r}.", "Use a .json, .yaml or .yml file.")
+            return cls.from_json(text, source=source)
+        return cls.from_yaml(text, source=source)
 
     # -- evaluation --------------------------------------------------------------------------------------
 
@@ -490,17 +262,31 @@ class ToolPolicy(_Strict):
         """Whether a call of ``name`` needs the approval callback's consent."""
         return any(rule.require_approval for _, rule in self.rules_for(name))
 
-    def check_arguments(self, name: str, arguments: Any) -> Verdict:
-        """Check a call's arguments: structure, size and depth limits, then every applicable argument rule."""
-        return self.check_arguments_against(tuple(rule for _, rule in self.rules_for(name)), arguments)
+    def check_arguments(self, name: str, arguments: Any, *, non_string: frozenset[str] = frozenset()) -> Verdict:
+        """Check a call's arguments: structure, size and depth limits, then every applicable argument rule.
 
-    def check_arguments_against(self, rules: tuple[ToolRule, ...], arguments: Any) -> Verdict:
+        Arguments are judged as the tool will receive them: a string that FastMCP would JSON-decode (an array,
+        object or ``null`` in JSON) is judged decoded as well, and path and URL rules apply to every string
+        inside lists and objects.
+
+        Args:
+            name: The tool name.
+            arguments: The call's arguments.
+            non_string: Parameters whose JSON schema rules out a string (a decodable string given for one of
+                them is judged only decoded); :class:`PolicyWorkbench` takes them from the tool schemas.
+        """
+        rules = tuple(rule for _, rule in self.rules_for(name))
+        return self.check_arguments_against(rules, arguments, non_string=non_string)
+
+    def check_arguments_against(
+        self, rules: tuple[ToolRule, ...], arguments: Any, *, non_string: frozenset[str] = frozenset()
+    ) -> Verdict:
         """Like :meth:`check_arguments` with the applicable rules already looked up (the workbench caches them)."""
         structural = self._check_structure(arguments)
         if structural is not None:
             return structural
         for rule in rules:
-            verdict = _check_rule(rule, arguments)
+            verdict = _check_rule(rule, arguments, non_string)
             if verdict is not None:
                 return verdict
         return ALLOWED
@@ -593,7 +379,7 @@ class ToolPolicy(_Strict):
         return f"<{type(value).__name__}>"
 
 
-def _check_rule(rule: ToolRule, arguments: Mapping[str, Any]) -> Verdict | None:
+def _check_rule(rule: ToolRule, arguments: Mapping[str, Any], non_string: frozenset[str]) -> Verdict | None:
     if rule.extra_args == "deny":
         for key in arguments:
             if key not in rule.args:
@@ -611,8 +397,14 @@ def _check_rule(rule: ToolRule, arguments: Mapping[str, Any]) -> Verdict | None:
                 return Verdict(False, f"args.{arg}.required", f"argument {arg!r} is required")
             continue
         try:
-            refused = arg_rule.check(arguments[arg])
-        except Exception as error:  # fail closed: any error while checking denies
+            # every form the tool may receive must pass: the value as sent and, where FastMCP would
+            # JSON-decode it, the decoded value
+            refused = None
+            for form in delivered_forms(arguments[arg], arg not in non_string):
+                refused = arg_rule.check(form)
+                if refused is not None:
+                    break
+        except Exception as error:  # fail closed: any error while checking (deep JSON included) denies
             return Verdict(
                 False, f"args.{arg}.error", f"argument {arg!r} could not be checked ({type(error).__name__})"
             )

@@ -1,18 +1,22 @@
-"""URL checks: scheme and host allowlists that survive userinfo, IDN, IP-literal and port tricks."""
+"""URL checks: scheme and host allowlists that survive userinfo, IDN, IP-literal and port tricks.
+
+Host names are compared in the ASCII form HTTP clients connect to (see :mod:`._hosts`: IDNA 2008 / UTS 46 via
+the ``idna`` package, hosts that clients would convert differently refused).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from functools import lru_cache
 from urllib.parse import urlsplit
+
+from ._hosts import entry_form, host_form
 
 __all__ = ("DEFAULT_PORTS", "UrlVerdict", "canonical_host_pattern", "check_url", "parse_loose_ipv4")
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
 
 _FORBIDDEN_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029\u00a0\u200b-\u200f\u2060\ufeff\u3000]")
-_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _NUMERIC_PART = re.compile(r"(0x[0-9a-f]*|[0-9]+)")
 
 
@@ -57,28 +61,6 @@ def parse_loose_ipv4(host: str) -> ipaddress.IPv4Address | None:
     return ipaddress.IPv4Address(number)
 
 
-@lru_cache(maxsize=2048)
-def _idna(host: str) -> str | None:
-    """ASCII (punycode) form of a host name, lower-case, without a trailing dot; ``None`` if invalid."""
-    host = host.rstrip(".") if host.endswith(".") and not host.endswith("..") else host
-    if not host or len(host) > 253:
-        return None
-    try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
-    except (UnicodeError, ValueError):
-        return None
-    labels = ascii_host.split(".")
-    if not all(_LABEL.fullmatch(label) for label in labels):
-        return None
-    for label in labels:
-        if label.startswith("xn--"):
-            try:  # a bogus punycode label (``xn--zz``) is not a host name
-                label.encode("ascii").decode("idna")
-            except (UnicodeError, ValueError):
-                return None
-    return ascii_host
-
-
 def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if host.startswith("[") and host.endswith("]"):
         inner = host[1:-1]
@@ -100,15 +82,18 @@ def canonical_host_pattern(pattern: str) -> str | ipaddress.IPv4Network | ipaddr
     """
     text = pattern.strip()
     if not text:
-        raise ValueError("empty host")
+        raise ValueError("an empty host is not allowed. Fix: remove the empty entry.")
     try:
         return ipaddress.ip_network(text.strip("[]"), strict=False)
     except ValueError:
         pass
     wildcard = text.startswith("*.")
-    name = _idna(text[2:] if wildcard else text)
+    name = entry_form(text[2:] if wildcard else text)
     if name is None or "*" in (text[2:] if wildcard else text) or parse_loose_ipv4(name) is not None:
-        raise ValueError(f"{pattern!r} is not a host name, '*.' + host name, IP address or CIDR network")
+        raise ValueError(
+            f"{pattern!r} is not a host name, '*.' + host name, IP address or CIDR network."
+            " Fix: write e.g. api.example.com, *.example.com or 10.0.0.0/8."
+        )
     return f"*.{name}" if wildcard else name
 
 
@@ -163,9 +148,16 @@ def check_url(
             if not isinstance(entry, str) and address.version == entry.version and address in entry:
                 return None
         return UrlVerdict("url.host", f"IP address {address} is not in the allowed hosts")
-    name = _idna(host_text)
+    form = host_form(host_text)
+    name = form.ascii
     if name is None:
-        return UrlVerdict("url.host", "has an invalid host name")
+        return UrlVerdict("url.host", f"host {form.problem}")
+    if parse_loose_ipv4(name) is not None:
+        return UrlVerdict("url.host", "has a host name that is read as an IP address")
+    if form.divergent and name not in hosts:
+        return UrlVerdict(
+            "url.idna", f"host {name!r} means another domain under IDNA 2003; allow it by its exact name to use it"
+        )
     for entry in hosts:
         if isinstance(entry, str) and (name == entry or (entry.startswith("*.") and name.endswith(entry[1:]))):
             return None

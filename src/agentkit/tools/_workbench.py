@@ -29,6 +29,7 @@ from ..events import ToolDecisionEvent, emit
 from ..exceptions import ConfigurationError, ToolCallDeniedError
 from ._approval import ApprovalCallback, ApprovalDecision, ApprovalRequest
 from ._audit import AuditSink, JsonlAuditSink, ToolDecision
+from ._decode import non_string_parameters
 from ._names import canonical_name
 from ._policy import ALLOWED, ToolPolicy, ToolRule, Verdict
 from ._termination import record_stop_refusal
@@ -37,6 +38,8 @@ __all__ = ("PolicyWorkbench", "PolicyWorkbenchConfig", "check_handoffs", "guard_
 
 _log = logging.getLogger("agentkit.tools")
 _event_logger = logging.getLogger(EVENT_LOGGER_NAME)
+_NONE: frozenset[str] = frozenset()
+_STOPPED = Verdict(False, "stopped", "an earlier call was refused and the policy stops the run")
 _TEAM_SUFFIX = re.compile(r"_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -160,6 +163,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         self._total = 0
         self._stopped = False
         self._catalogue: frozenset[str] = frozenset()
+        self._non_string: dict[str, frozenset[str]] = {}
         self._plans: dict[str, _Plan] = {}
 
     # -- public API ----------------------------------------------------------------------------------------
@@ -167,23 +171,39 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
     @classmethod
     def from_tools(
         cls,
-        tools: Sequence[BaseTool[Any, Any] | Callable[..., Any]],
+        tools: BaseTool[Any, Any] | Callable[..., Any] | Sequence[BaseTool[Any, Any] | Callable[..., Any]],
         policy: ToolPolicy | Mapping[str, Any],
         **kwargs: Any,
     ) -> PolicyWorkbench:
-        """Guard a plain tool list (what you would pass as ``AssistantAgent(tools=...)``).
+        """Guard one tool or a plain tool list (what you would pass as ``AssistantAgent(tools=...)``).
 
         Callables become ``FunctionTool(func, description=func.__doc__ or "")``, as ``AssistantAgent`` does.
         Pass the result as ``AssistantAgent(workbench=...)``. Keyword arguments go to the constructor.
+
+        Raises:
+            ConfigurationError: ``tools`` is neither a tool, a callable nor a list of them.
         """
+        given: object = tools
+        if isinstance(given, BaseTool) or (callable(given) and not isinstance(given, (list, tuple))):
+            given = [given]
+        if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
+            raise ConfigurationError(
+                "tools",
+                f"must be a tool, a function or a list of them, got {type(given).__name__}.",
+                "Pass e.g. guard_tools([read_file, fetch], policy).",
+            )
         built: list[BaseTool[Any, Any]] = []
-        for index, tool in enumerate(tools):
+        for index, tool in enumerate(given):
             if isinstance(tool, BaseTool):
                 built.append(tool)
             elif callable(tool):
                 built.append(FunctionTool(tool, description=tool.__doc__ or ""))
             else:
-                raise ConfigurationError(f"tools[{index}]", f"is not a tool or callable: {type(tool).__name__}.")
+                raise ConfigurationError(
+                    f"tools[{index}]",
+                    f"is not a tool or callable: {type(tool).__name__}.",
+                    "Pass functions or autogen_core.tools.BaseTool instances.",
+                )
         return cls(StaticStreamWorkbench(built), policy, **kwargs)
 
     @property
@@ -215,6 +235,8 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         """The inner workbench's tools that the policy lets the model call."""
         schemas = await self._inner.list_tools()
         self._catalogue = frozenset(s["name"] for s in schemas)
+        # which parameters cannot be strings: a decodable string sent for one is judged decoded only
+        self._non_string = {s["name"]: non_string_parameters(s.get("parameters")) for s in schemas}
         if self._advertise_denied:
             return list(schemas)
         allowed: list[ToolSchema] = []
@@ -346,11 +368,14 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
             raise
         except Exception as error:  # fail closed
             verdict = Verdict(False, "error", f"the policy could not be evaluated ({type(error).__name__})")
+        if not verdict.allowed:
+            self._halt_if_stopping()
         audited = self._record(name, args, verdict, agent, call_id, approval)
         if verdict.allowed and not audited:
             if plan is not None:
                 self._release(plan)
             verdict = Verdict(False, "audit.error", "the decision could not be written to the audit trail")
+            self._halt_if_stopping()
             self._record(name, args, verdict, agent, call_id, approval)
         if verdict.allowed:
             return None, args
@@ -360,14 +385,14 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         self, name: str, plan: _Plan, args: Mapping[str, Any], agent: str | None, call_id: str | None
     ) -> tuple[Verdict, Mapping[str, Any], str | None]:
         if self._stopped:
-            return Verdict(False, "stopped", "an earlier call was refused and the policy stops the run"), args, None
+            return _STOPPED, args, None
         if not plan.verdict.allowed:
             return plan.verdict, args, None
         if name not in self._catalogue:
             await self.list_tools()  # the inner catalogue may have changed (MCP servers can add tools)
             if name not in self._catalogue:
                 return Verdict(False, "unknown_tool", "no tool of that exact name is available"), args, None
-        verdict = self._policy.check_arguments_against(plan.rules, args)
+        verdict = self._policy.check_arguments_against(plan.rules, args, non_string=self._non_string.get(name, _NONE))
         if not verdict.allowed:
             return verdict, args, None
         verdict = self._check_limits(plan, reserve=False)
@@ -380,9 +405,19 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
                 return verdict, args, approval
         return self._check_limits(plan, reserve=True), args, approval
 
+    def _halt_if_stopping(self) -> None:
+        """Under ``on_deny="stop"``, a refusal halts the workbench at once, before any sibling call is admitted."""
+        if self._policy.on_deny == "stop":
+            with self._lock:
+                self._stopped = True
+
     def _check_limits(self, plan: _Plan, *, reserve: bool) -> Verdict:
         total_limit = self._policy.max_calls
         with self._lock:
+            # the stop is checked again here, atomically with the reservation: a sibling call that was waiting
+            # (for its approver, or for the tool list) when another call was refused must not run
+            if self._stopped:
+                return _STOPPED
             used = self._counts.get(plan.key, 0)
             if plan.limit is not None and used >= plan.limit:
                 return Verdict(False, "limit.tool", f"the tool may be called at most {plan.limit} times per run")
@@ -438,7 +473,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         edited = decision.arguments
         if decision.action != "edit" or not isinstance(edited, Mapping):
             return Verdict(False, "approval.invalid", "the approver returned an invalid answer"), args, "error"
-        verdict = self._policy.check_arguments_against(plan.rules, edited)
+        verdict = self._policy.check_arguments_against(plan.rules, edited, non_string=self._non_string.get(name, _NONE))
         if not verdict.allowed:
             return Verdict(False, f"approval.edit:{verdict.rule}", verdict.reason), edited, "edited"
         return ALLOWED, edited, "edited"
@@ -450,8 +485,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         if mode == "raise":
             raise ToolCallDeniedError(shown, verdict.reason, rule=verdict.rule)
         if mode == "stop":
-            with self._lock:
-                self._stopped = True
+            self._halt_if_stopping()
             record_stop_refusal(call_id, content)
         return ToolResult(name=shown, result=[TextResultContent(content=content)], is_error=True)
 
@@ -511,11 +545,14 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
 
 
 def guard_tools(
-    tools: Sequence[BaseTool[Any, Any] | Callable[..., Any]], policy: ToolPolicy | Mapping[str, Any], **kwargs: Any
+    tools: BaseTool[Any, Any] | Callable[..., Any] | Sequence[BaseTool[Any, Any] | Callable[..., Any]],
+    policy: ToolPolicy | Mapping[str, Any],
+    **kwargs: Any,
 ) -> PolicyWorkbench:
-    """Guard a plain tool list with a policy; pass the result as ``AssistantAgent(workbench=...)``.
+    """Guard one tool or a plain tool list with a policy; pass the result as ``AssistantAgent(workbench=...)``.
 
-    Same as :meth:`PolicyWorkbench.from_tools`.
+    Same as :meth:`PolicyWorkbench.from_tools`: ``guard_tools(read_file, policy)`` and
+    ``guard_tools([read_file, fetch], policy)`` both work.
     """
     return PolicyWorkbench.from_tools(tools, policy, **kwargs)
 
