@@ -43,6 +43,8 @@ class BudgetTerminationConfig(BaseModel):
     prices: PriceTableConfig | None = None
     scope: BudgetScope = "run"
     uses_ledger: bool = False
+    store: str | None = None
+    store_scope: str | None = None
 
 
 @dataclass
@@ -122,6 +124,11 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         price_model: Model whose price is used for cost in messages mode.
         prices: A ``PriceTable`` or a plain mapping of model name to price, as for the metered client
             (default: genai-prices' bundled data, unknown models warn).
+        store: Share the budget with every worker process through Redis: a URL (``"redis://host:6379/0"``,
+            options in its query string), a ``redis.asyncio.Redis`` client or an ``agentkit.backends.RedisStore``.
+            Admission control then reserves each call atomically across the fleet (see docs/scale-out.md);
+            ``budget.store`` is the :class:`~agentkit.backends.SharedBudget` (fleet usage, ``reset()``).
+        store_scope: What the shared budget caps (a tenant, user or run id); default ``"default"``.
 
     Raises:
         ConfigurationError: No limit at all, a negative or non-numeric limit, an unknown per-agent limit,
@@ -149,6 +156,8 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         price_model: str | None = None,
         prices: PriceTable | Mapping[str, Any] | None = None,
         _loaded_without_ledger: bool = False,
+        store: Any = None,
+        store_scope: str | None = None,
     ) -> None:
         """Build the condition (see the class docstring)."""
         self._limits = BudgetLimits.build(
@@ -233,6 +242,11 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         self._needs_ledger = _loaded_without_ledger
         self._price = self._prices.price_for(price_model) if price_model is not None else None
         self._reset_counters()
+        self.store: Any = None  # agentkit.backends.SharedBudget when shared across processes
+        if store is not None:
+            from ..backends._shared_budget import attach_store
+
+            self.store = attach_store(self, store, store_scope)
 
     def _reset_counters(self) -> None:
         self._acc = _Accumulator()
@@ -532,6 +546,8 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
             prices=None if prices == PriceTableConfig() else prices,
             scope=self._scope,
             uses_ledger=self._external is not None or self._needs_ledger,
+            store=self.store.store.url if self.store is not None else None,
+            store_scope=self.store.scope if self.store is not None else None,
         )
 
     @classmethod
@@ -549,6 +565,8 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
             prices=PriceTable.from_config(config.prices) if config.prices is not None else None,
             scope=config.scope,
             _loaded_without_ledger=config.uses_ledger,
+            store=config.store,
+            store_scope=config.store_scope,
         )
 
     def __repr__(self) -> str:

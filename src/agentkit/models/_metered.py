@@ -342,6 +342,8 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         reservation: BudgetReservation | None = None
         if self._budget is not None:
             reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
+            if reservation is not None and self._budget.store is not None:  # shared by many processes (Redis)
+                reservation, refusal = await self._budget.store.admit(self, reservation, agent)
             if refusal is not None:
                 return refusal
         reported = [0]
@@ -376,7 +378,10 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
                 capture.end(slot_token)
             _restore(sink_token)
             if reservation is not None:
-                self._budget.release(reservation)  # type: ignore[union-attr]
+                if self._budget.store is None:  # type: ignore[union-attr]
+                    self._budget.release(reservation)  # type: ignore[union-attr]
+                else:  # one round trip: give the reservation back, add what was spent
+                    await self._budget.store.settle(reservation)  # type: ignore[union-attr]
 
     async def create_stream(
         self,
@@ -393,6 +398,8 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         reservation: BudgetReservation | None = None
         if self._budget is not None:
             reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
+            if reservation is not None and self._budget.store is not None:  # shared by many processes (Redis)
+                reservation, refusal = await self._budget.store.admit(self, reservation, agent)
             if refusal is not None:
                 yield refusal
                 return
@@ -441,7 +448,10 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
                 capture.end(slot_token)
             _restore(sink_token)
             if reservation is not None:
-                self._budget.release(reservation)  # type: ignore[union-attr]
+                if self._budget.store is None:  # type: ignore[union-attr]
+                    self._budget.release(reservation)  # type: ignore[union-attr]
+                else:  # one round trip: give the reservation back, add what was spent
+                    await self._budget.store.settle(reservation)  # type: ignore[union-attr]
 
     # -- recording ------------------------------------------------------------------------------------------------
 

@@ -1,0 +1,17 @@
+"""Shared state for many worker processes: budgets, admission control and circuit breakers in Redis.
+
+Selected by configuration, never by new client classes: ``BudgetTermination(..., store="redis://host:6379/0",
+store_scope="tenant:acme")`` and ``FailoverChatCompletionClient(..., circuit_store="redis://host:6379/0")``.
+In-memory stays the default. redis-py (``pip install "autogen-agentkit[redis]"``) is imported on first use only.
+"""
+
+from __future__ import annotations
+
+from ._redis import RedisStore, StoreRecoveredEvent, StoreUnavailableEvent, redact_store_url
+from ._shared_budget import SharedBudget
+
+__all__ = ("RedisStore", "SharedBudget", "StoreRecoveredEvent", "StoreUnavailableEvent", "redact_store_url")
+
+for _cls in (RedisStore, SharedBudget, StoreRecoveredEvent, StoreUnavailableEvent):
+    _cls.__module__ = __name__
+redact_store_url.__module__ = __name__

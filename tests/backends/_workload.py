@@ -1,0 +1,60 @@
+"""A worker's workload: metered calls through a shared Redis budget (run in subprocesses by the tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+from autogen_core.models import UserMessage
+
+from agentkit.conditions import BudgetTermination
+from agentkit.exceptions import BudgetExceededError
+from agentkit.models import MeteredChatCompletionClient
+from agentkit.testing import ScriptedChatCompletionClient
+from agentkit.usage import UsageLedger
+
+MODEL = "fleet-model"
+PRICES = {MODEL: {"input_per_mtok": 1000, "output_per_mtok": 2000}}
+MESSAGES = [UserMessage(content="hello fleet", source="user")]
+
+
+def make_client(url: str, scope: str, *, max_requests: int | None = None, max_cost_usd: Any = None,
+                latency: float = 0.0, max_tokens: int = 20) -> MeteredChatCompletionClient:  # fmt: skip
+    ledger = UsageLedger()
+    budget = BudgetTermination(
+        max_requests=max_requests, max_cost_usd=max_cost_usd, ledger=ledger, scope="ledger",
+        store=url, store_scope=scope, prices=PRICES,
+    )  # fmt: skip
+    inner = ScriptedChatCompletionClient(["one two three"], model=MODEL, when_exhausted="repeat_last", latency=latency)
+    return MeteredChatCompletionClient(inner, budget=budget, prices=PRICES, model=MODEL, default_max_output_tokens=max_tokens)
+
+
+async def run_calls(client: MeteredChatCompletionClient, calls: int) -> dict[str, Any]:
+    async def one() -> str:
+        try:
+            await client.create(MESSAGES)
+            return "ok"
+        except BudgetExceededError:
+            return "refused"
+
+    outcomes = await asyncio.gather(*(one() for _ in range(calls)))
+    totals = client.ledger.totals()
+    return {
+        "ok": outcomes.count("ok"),
+        "refused": outcomes.count("refused"),
+        "requests": totals.requests,
+        "cost": str(totals.cost_usd),
+    }
+
+
+def worker(url: str, scope: str, calls: int, limits: dict[str, Any], start: Any, out: Any) -> None:
+    """Process entry point: wait for the start signal, run ``calls`` concurrent calls, report."""
+    client = make_client(url, scope, **limits)
+    start.wait()
+    result = asyncio.run(run_calls(client, calls))
+    out.put(result)
+
+
+def total_cost(results: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(r["cost"]) for r in results), Decimal(0))
