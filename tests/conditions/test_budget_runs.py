@@ -1,0 +1,227 @@
+"""A per-run budget counts every call of the run from its first one — including calls no condition sees — in real
+AutoGen teams (MagenticOne, a resumed RoundRobin) driven by the real OpenAI client over FakeProvider; and in
+messages mode, tool calls are counted even from events that carry no usage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest_asyncio
+from autogen_agentchat.agents import AssistantAgent, BaseChatAgent
+from autogen_agentchat.base import Response
+from autogen_agentchat.conditions import MaxMessageTermination
+from autogen_agentchat.messages import BaseChatMessage, TextMessage, ToolCallRequestEvent
+from autogen_agentchat.teams import MagenticOneGroupChat, RoundRobinGroupChat
+from autogen_core import CancellationToken, FunctionCall
+from autogen_core.models import ChatCompletionClient
+
+from agentkit.conditions import BudgetTermination
+from agentkit.models import MeteredChatCompletionClient
+from agentkit.testing import FakeProvider, Reply
+from agentkit.usage import UsageLedger
+
+# Every call costs exactly $0.10: 1,000 prompt tokens at $100 per million, no completion price.
+PRICES = {name: {"input_per_mtok": 100, "output_per_mtok": 0} for name in ("orchestrator-model", "agent-model")}
+JSON_MODEL_INFO: dict[str, Any] = {
+    "vision": False,
+    "function_calling": True,
+    "json_output": True,
+    "structured_output": False,
+    "family": "unknown",
+}
+
+
+@pytest_asyncio.fixture
+async def fp() -> AsyncIterator[FakeProvider]:
+    async with FakeProvider() as provider:
+        yield provider
+
+
+def _ledger_entry(next_speaker: str) -> str:
+    def item(answer: Any) -> dict[str, Any]:
+        return {"reason": "scripted", "answer": answer}
+
+    return json.dumps(
+        {
+            "is_request_satisfied": item(False),
+            "is_in_loop": item(False),
+            "is_progress_being_made": item(True),
+            "next_speaker": item(next_speaker),
+            "instruction_or_question": item("Carry on."),
+        }
+    )
+
+
+def _clients(fp: FakeProvider) -> tuple[ChatCompletionClient, ChatCompletionClient]:
+    return (
+        fp.openai_client("orchestrator-model", model_info=JSON_MODEL_INFO),
+        fp.openai_client("agent-model", model_info=JSON_MODEL_INFO),
+    )
+
+
+def _script_orchestrator(fp: FakeProvider, next_speaker: str) -> None:
+    fp.script(
+        "orchestrator-model",
+        Reply.text("Facts: none needed.", usage=(1000, 0)),
+        Reply.text("Plan: write it.", usage=(1000, 0)),
+        *[Reply.text(_ledger_entry(next_speaker), usage=(1000, 0))] * 10,
+    )
+
+
+async def test_magentic_one_planning_calls_count_against_a_run_budget(fp: FakeProvider) -> None:
+    """The orchestrator plans (2 calls) and picks a speaker (1 call) before any condition sees a message."""
+    _script_orchestrator(fp, "writer")
+    fp.script("agent-model", *[Reply.text("A paragraph.", usage=(1000, 0))] * 10)
+    ledger = UsageLedger()
+    orchestrator, agent = _clients(fp)
+    try:
+        budget = BudgetTermination(max_cost_usd="0.40", ledger=ledger)
+        writer = AssistantAgent(
+            "writer", model_client=MeteredChatCompletionClient(agent, ledger=ledger, prices=PRICES)
+        )
+        team = MagenticOneGroupChat(
+            [writer],
+            model_client=MeteredChatCompletionClient(orchestrator, ledger=ledger, prices=PRICES),
+            termination_condition=budget,
+        )
+        result = await team.run(task="Write a paragraph.")
+    finally:
+        await orchestrator.close()
+        await agent.close()
+    totals = ledger.totals()
+    assert (totals.requests, totals.cost_usd) == (4, Decimal("0.4"))
+    assert len(fp.requests) == 4
+    assert result.stop_reason == "Budget reached: max_cost_usd=0.40 reached (observed 0.4 USD) after 4 requests."
+    assert budget.usage().requests == 0  # the team reset it when it stopped: re-armed for the next run
+
+
+class Clerk(BaseChatAgent):
+    """A participant that answers without a model call, so the team's first check comes after 3 calls."""
+
+    def __init__(self) -> None:
+        super().__init__("clerk", "Files notes.")
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        return (TextMessage,)
+
+    async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
+        return Response(chat_message=TextMessage(content="Noted.", source=self.name))
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        pass
+
+
+async def test_magentic_one_admission_refuses_the_fifth_request(fp: FakeProvider) -> None:
+    def lookup(topic: str) -> str:
+        """Look a topic up."""
+        return f"facts about {topic}"
+
+    fp.script(
+        "orchestrator-model",
+        Reply.text("Facts: none needed.", usage=(1000, 0)),
+        Reply.text("Plan: clerk, then writer.", usage=(1000, 0)),
+        Reply.text(_ledger_entry("clerk"), usage=(1000, 0)),
+        *[Reply.text(_ledger_entry("writer"), usage=(1000, 0))] * 10,
+    )
+    fp.script(
+        "agent-model",
+        *[Reply.tool_calls([("lookup", {"topic": "budgets"})], usage=(1000, 0)), Reply.text("Done.", usage=(1000, 0))]
+        * 5,
+    )
+    ledger = UsageLedger()
+    budget = BudgetTermination(max_requests=4, ledger=ledger)
+    orchestrator, agent = _clients(fp)
+    try:
+        writer = AssistantAgent(
+            "writer",
+            model_client=MeteredChatCompletionClient(agent, budget=budget, prices=PRICES, on_refusal="stop"),
+            tools=[lookup],
+        )
+        team = MagenticOneGroupChat(
+            [Clerk(), writer],
+            model_client=MeteredChatCompletionClient(orchestrator, budget=budget, prices=PRICES, on_refusal="stop"),
+            termination_condition=budget,
+        )
+        result = await team.run(task="Write a paragraph.")
+    finally:
+        await orchestrator.close()
+        await agent.close()
+    totals = ledger.totals()
+    assert (totals.requests, totals.refused) == (4, 1)  # facts, plan, ledger, ledger; the writer's call refused
+    assert len(fp.requests) == 4
+    assert result.stop_reason == "Budget reached: max_requests=4 reached (observed 4 requests) after 4 requests."
+    assert result.messages[-1].source == "writer"
+    assert "[budget] Refused a call" in str(result.messages[-1].content)
+
+
+async def test_a_resumed_run_counts_its_first_call(fp: FakeProvider) -> None:
+    fp.script("agent-model", *[Reply.text("step", usage=(1000, 0))] * 10)
+    ledger = UsageLedger()
+    budget = BudgetTermination(max_requests=2, ledger=ledger)
+    inner = fp.openai_client("agent-model", model_info=JSON_MODEL_INFO)
+    try:
+        client = MeteredChatCompletionClient(inner, ledger=ledger, prices=PRICES)
+        team = RoundRobinGroupChat(
+            [AssistantAgent("a", model_client=client), AssistantAgent("b", model_client=client)],
+            termination_condition=budget,
+        )
+        first = await team.run(task="go")
+        assert ledger.totals().requests == 2
+        resumed = await team.run()  # no new task: no check before the first speaker's call
+    finally:
+        await inner.close()
+    assert [m.source for m in first.messages] == ["user", "a", "b"]
+    assert [m.source for m in resumed.messages] == ["a", "b"]
+    assert resumed.stop_reason == "Budget reached: max_requests=2 reached (observed 2 requests) after 2 requests."
+    assert ledger.totals().requests == len(fp.requests) == 4
+
+
+async def test_other_teams_calls_between_runs_are_not_counted(fp: FakeProvider) -> None:
+    fp.script("agent-model", *[Reply.text("step", usage=(1000, 0))] * 10)
+    shared = UsageLedger()
+    inner = fp.openai_client("agent-model", model_info=JSON_MODEL_INFO)
+    try:
+        client = MeteredChatCompletionClient(inner, ledger=shared, prices=PRICES)
+        budgets = [BudgetTermination(max_requests=2, ledger=shared) for _ in range(2)]
+        teams = [
+            RoundRobinGroupChat([AssistantAgent(f"agent{i}", model_client=client)], termination_condition=budgets[i])
+            for i in range(2)
+        ]
+        await teams[0].run(task="go")  # spends 2 on the shared ledger while the second budget waits
+        second = await teams[1].run(task="go")
+    finally:
+        await inner.close()
+    assert second.stop_reason == "Budget reached: max_requests=2 reached (observed 2 requests) after 2 requests."
+    assert shared.totals().requests == 4
+
+
+class ToolCaller(BaseChatAgent):
+    """An agent whose model reports no usage: its tool-call events carry ``models_usage=None``."""
+
+    def __init__(self) -> None:
+        super().__init__("caller", "Calls tools.")
+
+    @property
+    def produced_message_types(self) -> Sequence[type[BaseChatMessage]]:
+        return (TextMessage,)
+
+    async def on_messages(self, messages: Sequence[BaseChatMessage], cancellation_token: CancellationToken) -> Response:
+        request = ToolCallRequestEvent(
+            content=[FunctionCall(id=f"c{i}", name="search", arguments="{}") for i in range(2)], source=self.name
+        )
+        return Response(chat_message=TextMessage(content="searched", source=self.name), inner_messages=[request])
+
+    async def on_reset(self, cancellation_token: CancellationToken) -> None:
+        pass
+
+
+async def test_messages_mode_counts_tool_calls_of_events_without_usage() -> None:
+    budget = BudgetTermination(max_tool_calls=3)
+    team = RoundRobinGroupChat([ToolCaller()], termination_condition=budget | MaxMessageTermination(10))
+    result = await team.run(task="go")
+    assert result.stop_reason == "Budget reached: max_tool_calls=3 reached (observed 4 tool calls) after 0 requests."
+    assert [type(m).__name__ for m in result.messages] == ["TextMessage", *["ToolCallRequestEvent", "TextMessage"] * 2]
