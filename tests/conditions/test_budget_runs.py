@@ -79,9 +79,7 @@ async def test_magentic_one_planning_calls_count_against_a_run_budget(fp: FakePr
     orchestrator, agent = _clients(fp)
     try:
         budget = BudgetTermination(max_cost_usd="0.40", ledger=ledger)
-        writer = AssistantAgent(
-            "writer", model_client=MeteredChatCompletionClient(agent, ledger=ledger, prices=PRICES)
-        )
+        writer = AssistantAgent("writer", model_client=MeteredChatCompletionClient(agent, ledger=ledger, prices=PRICES))
         team = MagenticOneGroupChat(
             [writer],
             model_client=MeteredChatCompletionClient(orchestrator, ledger=ledger, prices=PRICES),

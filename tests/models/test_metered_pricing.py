@@ -56,10 +56,12 @@ async def test_streamed_and_non_streamed_calls_cost_exactly_the_same(
             await inner.close()
         (records[stream],) = ledger.records
     plain, streamed = records[False], records[True]
-    assert streamed.stream and not plain.stream
+    assert streamed.stream
+    assert not plain.stream
     assert (streamed.prompt_tokens, streamed.cached_input_tokens, streamed.completion_tokens) == (10_000, 9_000, 300)
     assert (plain.prompt_tokens, plain.cached_input_tokens, plain.completion_tokens) == (10_000, 9_000, 300)
-    assert plain.cost_usd is not None and streamed.cost_usd is not None
+    assert plain.cost_usd is not None
+    assert streamed.cost_usd is not None
     assert streamed.cost_usd - plain.cost_usd == 0
     assert streamed.model == plain.model  # the served model, read from the wire in both cases
     uncached = PriceTable().cost(model, prompt_tokens=10_000, completion_tokens=300)
