@@ -11,6 +11,7 @@ The tree::
     ├── ModelClientError                            failures of agentkit's model clients
     │   ├── IncompleteStreamError                   a stream broke after its first chunk reached the caller
     │   ├── NoEligibleMemberError                   no failover member can serve this request (with reasons)
+    │   ├── ContentFilteredError                    a member refused to answer (content filter / refusal)
     │   └── FailoverError (also ExceptionGroup)     every failover member failed; holds each member's error
     ├── ToolPolicyError                             a tool policy refused a call (when configured to raise)
     │   └── ToolCallDeniedError
@@ -42,6 +43,7 @@ __all__ = (
     "BudgetExceededError",
     "ConfigTranslationError",
     "ConfigurationError",
+    "ContentFilteredError",
     "DeadlineExceededError",
     "FailoverError",
     "IncompleteStreamError",
@@ -347,3 +349,38 @@ def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, A
     BaseException.__init__(error, *args)
     error.__dict__.update(state)
     return error
+
+
+class ContentFilteredError(ModelClientError):
+    """A member refused to answer: OpenAI ``finish_reason="content_filter"``, Anthropic ``stop_reason="refusal"``.
+
+    Raised by the failover client under the default policy (``content_filter: raise``), in ``create`` and
+    ``create_stream`` alike, instead of returning an empty or partial answer as a success.
+
+    Attributes:
+        member: Name of the member that refused.
+        model: Model name of that member.
+        stop_reason: The provider's reason (``"content_filter"`` or ``"refusal"``).
+        partial_text: Text the caller had already received from a stream (``""`` for ``create``).
+        usage: Token usage the provider reported for the refused request.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        member: str | None = None,
+        model: str | None = None,
+        stop_reason: str | None = None,
+        partial_text: str = "",
+        usage: Any = None,
+    ) -> None:
+        self.member = member
+        self.model = model
+        self.stop_reason = stop_reason
+        self.partial_text = partial_text
+        self.usage = usage
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, self.__dict__))

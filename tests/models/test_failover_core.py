@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from agentkit import _callinfo
 from agentkit.exceptions import (
     ConfigurationError,
+    ContentFilteredError,
     DeadlineExceededError,
     FailoverError,
     IncompleteStreamError,
@@ -425,7 +426,7 @@ async def test_stream_cut_after_first_chunk_raises_incomplete_with_partial_text(
     backup = scripted("backup", "never", clock=clock)
     received: list[str] = []
     with pytest.raises(IncompleteStreamError) as raised:
-        await drain(chain(primary, backup, clock=clock).create_stream(MESSAGES), received)
+        await drain(chain(primary, backup, clock=clock, stream_recovery="off").create_stream(MESSAGES), received)
     error = raised.value
     assert error.partial_text == "".join(received) == "one two"
     assert error.member == "primary"
@@ -436,17 +437,35 @@ async def test_stream_cut_after_first_chunk_raises_incomplete_with_partial_text(
     assert not backup.calls
 
 
-async def test_stream_restart_on_next_member_is_opt_in() -> None:
+async def test_stream_recovery_never_repeats_text_and_raises_when_the_new_answer_diverges() -> None:
     clock = ManualClock()
     primary = scripted(
         "primary", Scripted("one two three", raises=ConnectionResetError("cut"), raise_after=1), clock=clock
     )
     backup = scripted("backup", Scripted("complete answer", usage=(3, 2)), clock=clock)
-    client = chain(primary, backup, clock=clock, restart_incomplete_streams=True)
+    client = chain(primary, backup, clock=clock)
+    received: list[str] = []
+    with pytest.raises(IncompleteStreamError) as raised:
+        await drain(client.create_stream(MESSAGES), received)
+    assert received == ["one"]  # the backup's different answer never reached the caller
+    assert len(backup.calls) == 1
+    assert raised.value.member == "primary"
+    assert raised.value.partial_text == "one"
+    assert client.total_usage() == RequestUsage(0, 0)
+
+
+async def test_stream_restart_delivers_only_what_goes_beyond_the_delivered_text() -> None:
+    clock = ManualClock()
+    primary = scripted(
+        "primary", Scripted("one two three", raises=ConnectionResetError("cut"), raise_after=2), clock=clock
+    )
+    backup = scripted("backup", Scripted("one two three four", usage=(3, 4)), clock=clock)
+    client = chain(primary, backup, clock=clock)
     chunks, result = await collect(client.create_stream(MESSAGES))
-    assert chunks[0] == "one"
-    assert result.content == "complete answer"
-    assert client.total_usage() == RequestUsage(3, 2)
+    assert "".join(chunks) == "one two three four" == result.content
+    assert chunks[:2] == ["one", " two"]
+    assert result.usage.prompt_tokens > 3  # the broken attempt's (estimated) usage is added
+    assert client.total_usage() == result.usage
     who = _callinfo.answered_by()
     assert who is not None
     assert who.member == "backup"
@@ -826,11 +845,15 @@ async def test_one_span_per_call_with_an_event_per_failed_attempt(monkeypatch: p
     assert span.events[0][1]["error_class"] == "auth"
 
 
-async def test_content_filter_finish_reason_is_an_answer_unless_configured_to_fail_over() -> None:
+async def test_content_filter_finish_reason_follows_the_policy_in_create_and_stream() -> None:
     clock = ManualClock()
     filtered = CreateResult(finish_reason="content_filter", content="", usage=RequestUsage(3, 0), cached=False)
-    default = chain(scripted("p", filtered, clock=clock), scripted("b", "never", clock=clock), clock=clock)
-    assert (await default.create(MESSAGES)).finish_reason == "content_filter"
+    default = chain(scripted("p", filtered, filtered, clock=clock), scripted("b", "never", clock=clock), clock=clock)
+    with pytest.raises(ContentFilteredError) as raised:
+        await default.create(MESSAGES)
+    assert raised.value.member == "p"
+    with pytest.raises(ContentFilteredError):
+        await collect(default.create_stream(MESSAGES))
     configured = chain(
         scripted("p", filtered, filtered, clock=clock),
         scripted("b", "allowed", "allowed too", clock=clock),

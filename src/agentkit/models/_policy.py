@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any
 
-from ..exceptions import ConfigurationError, DeadlineExceededError, IncompleteStreamError
+from ..exceptions import ConfigurationError, ContentFilteredError, DeadlineExceededError, IncompleteStreamError
 
 __all__ = (
     "DEFAULT_ERROR_POLICY",
@@ -52,7 +52,8 @@ class ErrorClass(str, Enum):
     CONTEXT_LENGTH = "context_length"
     """The prompt does not fit the member's context window."""
     CONTENT_FILTER = "content_filter"
-    """The provider's content filter or usage policy refused the request."""
+    """The provider's content filter or usage policy refused the request (an error status, or an answer with
+    ``finish_reason="content_filter"`` / Anthropic ``stop_reason="refusal"``)."""
     BAD_REQUEST = "bad_request"
     """Any other 4xx, or a ``ValueError``/``TypeError`` raised before the request: our own mistake."""
     STREAM_BROKEN = "stream_broken"
@@ -196,6 +197,8 @@ def classify_error(error: BaseException) -> ErrorClass:
     """
     if isinstance(error, IncompleteStreamError):
         return ErrorClass.STREAM_BROKEN
+    if isinstance(error, ContentFilteredError):
+        return ErrorClass.CONTENT_FILTER
     status = getattr(error, "status_code", None)
     if isinstance(status, int) and not isinstance(status, bool):
         return _classify_status(status, error)

@@ -1,0 +1,120 @@
+"""Per-call state of a failover call, shared by ``create``, streams and hedging."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from autogen_core import CancellationToken
+from autogen_core.models import CreateResult, LLMMessage
+from autogen_core.tools import Tool, ToolSchema
+from opentelemetry import trace
+from pydantic import BaseModel
+
+from ._policy import ErrorClass, PolicyAction
+from ._refusal import StopSlot
+
+if TYPE_CHECKING:
+    from ._failover_member import Member
+    from ._routing import RequestShape
+    from ._timers import StreamWatchdog
+
+__all__ = ("Call", "Failure", "Opened", "aclose_quietly", "outcome_of")
+
+
+class Failure:
+    """How one member's turn ended when it did not answer."""
+
+    __slots__ = ("action", "error", "error_class")
+
+    def __init__(self, error: Exception, error_class: ErrorClass, action: PolicyAction) -> None:
+        self.error = error
+        self.error_class = error_class
+        self.action = action
+
+
+class Opened:
+    """A stream whose first item arrived."""
+
+    __slots__ = ("agen", "dog", "first", "member", "slot", "started")
+
+    def __init__(
+        self,
+        member: Member,
+        agen: AsyncGenerator[str | CreateResult, None],
+        first: Any,
+        dog: StreamWatchdog,
+        started: float,
+        slot: StopSlot | None,
+    ) -> None:
+        self.member = member
+        self.agen = agen
+        self.first = first
+        self.dog = dog
+        self.started = started
+        self.slot = slot
+
+
+class Call:
+    """Per-call state."""
+
+    __slots__ = (
+        "attempts",
+        "deadline",
+        "errors",
+        "extra",
+        "json_output",
+        "losers",
+        "messages",
+        "min_window",
+        "shape",
+        "skipped",
+        "span",
+        "started",
+        "stream",
+        "token",
+        "tool_choice",
+        "tools",
+    )
+
+    def __init__(
+        self,
+        messages: Sequence[LLMMessage],
+        tools: Sequence[Tool | ToolSchema],
+        tool_choice: Tool | Literal["auto", "required", "none"],
+        json_output: bool | type[BaseModel] | None,
+        extra: Mapping[str, Any],
+        token: CancellationToken | None,
+        stream: bool,
+        started: float,
+        deadline: float | None,
+    ) -> None:
+        self.messages = messages
+        self.tools = tools
+        self.tool_choice = tool_choice
+        self.json_output = json_output
+        self.extra = extra
+        self.token = token
+        self.stream = stream
+        self.started = started
+        self.deadline = deadline
+        self.attempts = 0
+        self.errors: list[tuple[str, Exception]] = []
+        self.skipped: dict[str, str] = {}
+        self.min_window: int | None = None
+        self.losers: set[str] = set()
+        self.shape: RequestShape | None = None
+        self.span: trace.Span | None = None
+
+
+def outcome_of(action: PolicyAction) -> str:
+    """The ``ModelAttemptEvent.outcome`` of a failed attempt handled with ``action``."""
+    return "raise" if action is PolicyAction.RAISE else "failover"
+
+
+async def aclose_quietly(agen: AsyncGenerator[Any, None]) -> None:
+    """Close a member's stream after it failed (its own close error must not mask the failure)."""
+    try:
+        await agen.aclose()
+    except Exception:  # the stream already failed; its close error adds nothing to that failure
+        return

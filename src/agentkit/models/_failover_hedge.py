@@ -1,0 +1,104 @@
+"""Hedging: race the next eligible member when the one in flight is slow to answer.
+
+One member is in flight at first. When it has not answered ``hedge_after`` seconds after the last start, the
+next eligible member of the plan is started beside it; when a member fails, the next one is started at
+once (and the hedge timer restarts). The first to answer wins and every other racer is cancelled. So after
+a fast 401 on the primary the second member is raced against the third, not served alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from autogen_core.models import CreateResult
+
+from ._failover_call import Call, Failure, Opened
+
+if TYPE_CHECKING:
+    from ._failover import FailoverChatCompletionClient
+    from ._failover_member import Member
+
+__all__ = ("create_hedged", "open_hedged")
+
+T = TypeVar("T")
+
+
+async def _race(
+    client: FailoverChatCompletionClient,
+    call: Call,
+    plan: Iterator[Member],
+    attempt: Callable[[Member], Awaitable[T | Failure]],
+    drop: Callable[[T], Awaitable[None]] | None,
+) -> tuple[Member, T] | None:
+    """The first member of ``plan`` to answer, with its answer; ``None`` when the plan ran out."""
+    assert client.hedge_after is not None
+    racers: dict[asyncio.Future[Any], Member] = {}
+    timer: asyncio.Future[Any] | None = None
+    winner: tuple[Member, T] | None = None
+
+    def start_next() -> None:
+        nonlocal timer
+        member = next(plan, None)
+        if timer is not None:
+            timer.cancel()
+            timer = None
+        if member is None:
+            return
+        racers[asyncio.ensure_future(attempt(member))] = member
+        timer = asyncio.ensure_future(client.clock.sleep(client.hedge_after or 0.0))
+
+    try:
+        start_next()
+        while racers:
+            waiting: list[asyncio.Future[Any]] = [*racers, *([timer] if timer is not None else [])]
+            done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            for task in [t for t in done if t in racers]:
+                member = racers.pop(task)
+                outcome: T | Failure = task.result()
+                if isinstance(outcome, Failure):
+                    client._after_failure(member, call, outcome)
+                elif winner is None:
+                    winner = (member, outcome)
+                elif drop is not None:  # both answered in the same tick: the later one loses
+                    await drop(outcome)
+            if winner is not None:
+                for other, member in racers.items():
+                    call.losers.add(member.name)
+                    other.cancel()
+                return winner
+            if (timer is not None and timer in done) or not racers:
+                start_next()
+        return None
+    finally:
+        if timer is not None:
+            timer.cancel()
+        for task in racers:
+            if not task.done():
+                task.cancel()
+        for result in await asyncio.gather(*racers, return_exceptions=True):
+            if drop is not None and not isinstance(result, (BaseException, Failure)) and result is not _value(winner):
+                await drop(result)
+
+
+def _value(winner: tuple[Member, Any] | None) -> Any:
+    return None if winner is None else winner[1]
+
+
+async def create_hedged(
+    client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]
+) -> tuple[Member, CreateResult] | None:
+    """Race ``create`` over the plan's members (see the module docstring)."""
+    return await _race(client, call, plan, lambda member: client._serve_create(member, call), None)
+
+
+async def open_hedged(client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]) -> Opened | None:
+    """Race the first chunk of the plan's members' streams (see the module docstring)."""
+
+    async def drop(opened: Opened) -> None:
+        if not opened.dog.closed:
+            await client._drop_opened(opened, call)
+
+    won = await _race(client, call, plan, lambda member: client._open_stream(member, call, call.messages), drop)
+    return None if won is None else won[1]

@@ -1,0 +1,400 @@
+"""Streams through a failover client: pass chunks straight through, recover a stream that breaks.
+
+Until the first chunk reaches the caller a stream fails over like ``create``. After that, a stream that is
+cut, stalls, turns malformed or ends without a finish reason is *recovered* (``stream_recovery="auto"``):
+
+- **continue**: when the next member accepts an assistant prefill (Anthropic; OpenAI-compatible servers
+  declared with ``FailoverMember(prefill=True)``), the request is sent again with the text the caller
+  already has as a trailing assistant message, and the member's continuation is streamed on;
+- **restart**: otherwise the request is restarted on the next member and its chunks are held back until
+  its answer is as long as the text already delivered; when it begins with that text, only what goes
+  beyond it is streamed (else the next member is tried).
+
+Either way no text is ever sent twice, and the final ``CreateResult`` holds the whole answer with the
+summed usage of every attempt. Tool-call deltas are never continued; when nothing can recover the stream,
+:class:`~agentkit.exceptions.IncompleteStreamError` carries everything the caller received.
+
+The happy path costs one list append per chunk (the chunk references kept for recovery, joined only
+on failure) and two attribute writes for the idle watchdog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+from autogen_core import CancellationToken
+from autogen_core.models import AssistantMessage, CreateResult, LLMMessage, RequestUsage
+from autogen_core.tools import Tool, ToolSchema
+from opentelemetry import trace
+from pydantic import BaseModel
+
+from .._callinfo import set_answered_by
+from ..exceptions import ContentFilteredError, IncompleteStreamError
+from ._failover_call import Call, Failure, Opened, aclose_quietly, outcome_of
+from ._failover_hedge import open_hedged
+from ._policy import ErrorClass, PolicyAction
+from ._routing import estimate_tokens
+
+if TYPE_CHECKING:
+    from ._failover import FailoverChatCompletionClient
+    from ._failover_member import Member
+
+__all__ = ("stream_completion",)
+
+_END: Any = object()
+_PREFILL_SOURCE = "assistant"
+
+
+async def stream_completion(
+    client: FailoverChatCompletionClient,
+    messages: Sequence[LLMMessage],
+    tools: Sequence[Tool | ToolSchema],
+    tool_choice: Tool | Literal["auto", "required", "none"],
+    json_output: bool | type[BaseModel] | None,
+    extra_create_args: Mapping[str, Any],
+    cancellation_token: CancellationToken | None,
+) -> AsyncGenerator[str | CreateResult, None]:
+    """The body of ``FailoverChatCompletionClient.create_stream`` (see the module docstring)."""
+    call = client._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, True)
+    span = call.span = client._span("agentkit.failover.create_stream")
+    try:
+        plan = client._plan(call)
+        opened: Opened | None = None
+        if client._hedging(call):
+            opened = await open_hedged(client, call, plan)
+        while True:
+            if opened is None:
+                opened = await _open_next(client, call, plan)
+            # Pass chunks straight through; only the watchdog and one append run per chunk.
+            member, agen, dog, started, slot = opened.member, opened.agen, opened.dog, opened.started, opened.slot
+            chunk: Any = opened.first
+            opened = None
+            dog.passthrough()
+            partial: list[str] = []
+            result: CreateResult | None = None
+            error: Exception | None = None
+            tool_started = False
+            finished = False
+            try:
+                while True:
+                    if type(chunk) is str:
+                        partial.append(chunk)
+                        yield chunk
+                    elif isinstance(chunk, CreateResult):
+                        result = chunk
+                        break
+                    elif chunk is _END:
+                        error = IncompleteStreamError("the stream ended without a final result")
+                        break
+                    elif isinstance(chunk, str):
+                        partial.append(chunk)
+                        yield chunk
+                    else:  # malformed: skipped (a tool-call-like delta forbids a recovery)
+                        tool_started = tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
+                    dog.busy = True
+                    try:
+                        chunk = await agen.__anext__()
+                    except StopAsyncIteration:
+                        chunk = _END
+                    except asyncio.CancelledError as cancelled:
+                        timed_out = dog.check(cancelled)
+                        if timed_out is None:
+                            raise
+                        error = timed_out
+                        break
+                    except Exception as failure:
+                        error = failure
+                        break
+                    dog.busy = False
+                    dog.count += 1
+                finished = True
+            finally:
+                dog.close()
+                if not finished:  # cancelled or closed by the caller: stop the attempt in flight
+                    member.breaker.release()
+                    client._record_failed(member, call, asyncio.CancelledError(), None, "cancelled", started)
+                await agen.aclose()
+            if result is not None and error is None:
+                error = client._refusal(member, result, slot, "".join(partial))
+                if error is None:
+                    if client.strict_stream_finish and result.finish_reason == "unknown":
+                        error = IncompleteStreamError("the stream ended before a finish reason arrived")
+                    else:
+                        client._record_ok(member, call, result, started)
+                        set_answered_by(member.answer)
+                        yield result
+                        return
+            assert error is not None
+            if not partial:
+                # Nothing reached the caller from this attempt: the ordinary failover rules apply.
+                error_class, action = client._decide(error)
+                client._health(member, error_class)
+                action = PolicyAction.FAILOVER if action is PolicyAction.RETRY else action
+                client._record_failed(member, call, error, error_class, outcome_of(action), started)
+                client._after_failure(member, call, Failure(error, error_class, action))
+                continue
+            usage = _usage_of(call, partial, result)
+            broken, allow_prefill = _broken(client, call, member, partial, usage, error, tool_started, started)
+            async for item in _recover(client, call, plan, partial, usage, broken, allow_prefill):
+                yield item
+            return
+    except BaseException as error:
+        if span is not None:
+            span.record_exception(error)
+            span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+        raise
+    finally:
+        if span is not None:
+            span.set_attribute("agentkit.attempts", call.attempts)
+            span.end()
+
+
+async def _open_next(client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]) -> Opened:
+    for member in plan:
+        outcome = await client._open_stream(member, call, call.messages)
+        if isinstance(outcome, Failure):
+            client._after_failure(member, call, outcome)
+            continue
+        return outcome
+    raise client._all_failed(call)
+
+
+def _usage_of(call: Call, partial: list[str], result: CreateResult | None) -> RequestUsage:
+    if result is not None:
+        return result.usage
+    prompt = call.shape.prompt_tokens if call.shape is not None else estimate_tokens(call.messages, call.tools)
+    return RequestUsage(prompt_tokens=prompt, completion_tokens=sum(len(p) for p in partial) // 4)
+
+
+def _broken(
+    client: FailoverChatCompletionClient,
+    call: Call,
+    member: Member,
+    partial: list[str],
+    usage: RequestUsage,
+    error: Exception,
+    tool_started: bool,
+    started: float,
+) -> tuple[IncompleteStreamError, bool]:
+    """Record a stream that broke after text reached the caller; raise unless it may be recovered.
+
+    Returns the error to raise if recovery fails, and whether the next member may continue the text
+    (a refused answer is never continued, only restarted).
+    """
+    text = "".join(partial)
+    refused = isinstance(error, ContentFilteredError)
+    if refused:
+        error_class, action = client._decide(error)
+        if action is PolicyAction.RAISE:
+            member.breaker.release()
+            client._record_failed(member, call, error, error_class, "raise", started, usage)
+            raise error
+    broken = IncompleteStreamError(
+        f"stream from {member.name} broke after {len(partial)} chunk(s): {type(error).__name__}: {error}",
+        partial_text=text,
+        usage=usage,
+        member=member.name,
+        model=member.model,
+        tool_call_started=tool_started,
+    )
+    broken.__cause__ = error
+    if refused:
+        member.breaker.release()
+    else:
+        member.breaker.record_failure()
+    recover = client.stream_recovery != "off" and not tool_started
+    client._record_failed(
+        member, call, broken, ErrorClass.STREAM_BROKEN, "failover" if recover else "raise", started, usage
+    )
+    if not recover:
+        raise broken
+    return broken, not refused
+
+
+async def _recover(
+    client: FailoverChatCompletionClient,
+    call: Call,
+    plan: Iterator[Member],
+    delivered: list[str],
+    spent: RequestUsage,
+    broken: IncompleteStreamError,
+    allow_prefill: bool,
+) -> AsyncGenerator[str | CreateResult, None]:
+    """Continue or restart a broken stream on the next members (see the module docstring)."""
+    for member in plan:
+        if not client._check_continue(call):
+            break
+        text = "".join(delivered)
+        continuing = allow_prefill and member.prefill and client.stream_recovery == "auto"
+        messages: Sequence[LLMMessage] = call.messages
+        if continuing:
+            messages = [*call.messages, AssistantMessage(content=text.rstrip(), source=_PREFILL_SOURCE)]
+        opened = await client._open_stream(member, call, messages)
+        if isinstance(opened, Failure):
+            continue  # e.g. a member that refuses the prefill: the next one may take it
+        attempt = _Attempt(client, call, opened, text, continuing)
+        try:
+            async for piece in attempt.run():
+                delivered.append(piece)
+                yield piece
+        finally:
+            await attempt.close()
+        if attempt.result is not None:
+            final = _final(attempt.result, "".join(delivered), spent)
+            client._record_ok(member, call, final, opened.started)
+            set_answered_by(member.answer)
+            yield final
+            return
+        spent = _add(spent, attempt.usage())
+        failed = IncompleteStreamError(
+            f"stream from {member.name} could not recover the answer: {attempt.reason}",
+            partial_text="".join(delivered),
+            usage=spent,
+            member=member.name,
+            model=member.model,
+            tool_call_started=attempt.tool_started,
+        )
+        if attempt.error is not None:
+            failed.__cause__ = attempt.error
+            member.breaker.record_failure()
+        else:
+            member.breaker.release()  # the member answered, just not with a continuation of this text
+        client._record_failed(
+            member, call, failed, ErrorClass.STREAM_BROKEN, "failover", opened.started, attempt.usage()
+        )
+        if attempt.pieces:  # this member broke in turn after adding text: it is the one to report
+            broken = failed
+        if attempt.tool_started:
+            break
+        allow_prefill = allow_prefill and not attempt.refused
+    broken.partial_text = "".join(delivered)
+    broken.usage = spent
+    raise broken
+
+
+class _Attempt:
+    """One recovery attempt: trims what the caller already has, then passes the rest through."""
+
+    def __init__(
+        self, client: FailoverChatCompletionClient, call: Call, opened: Opened, text: str, continuing: bool
+    ) -> None:
+        self.client = client
+        self.call = call
+        self.opened = opened
+        self.text = text  # what the caller already has
+        self.continuing = continuing
+        self.skip_space = continuing and text[-1:].isspace()
+        self.held: list[str] | None = []  # restart: the new answer's text until it covers ``text``
+        self.pieces: list[str] = []  # what this attempt delivered
+        self.result: CreateResult | None = None
+        self.error: Exception | None = None
+        self.reason = ""
+        self.tool_started = False
+        self.refused = False
+
+    async def run(self) -> AsyncGenerator[str, None]:
+        opened, dog = self.opened, self.opened.dog
+        chunk: Any = opened.first
+        dog.passthrough()
+        while True:
+            if isinstance(chunk, str):
+                piece = self._accept(chunk)
+                if piece is None:
+                    return
+                if piece:
+                    self.pieces.append(piece)
+                    yield piece
+            elif isinstance(chunk, CreateResult):
+                self._finish(chunk)
+                return
+            elif chunk is _END:
+                self._fail(IncompleteStreamError("the stream ended without a final result"))
+                return
+            else:
+                self.tool_started = self.tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
+            dog.busy = True
+            try:
+                chunk = await opened.agen.__anext__()
+            except StopAsyncIteration:
+                chunk = _END
+            except asyncio.CancelledError as cancelled:
+                timed_out = dog.check(cancelled)
+                if timed_out is None:
+                    raise
+                self._fail(timed_out)
+                return
+            except Exception as failure:
+                self._fail(failure)
+                return
+            dog.busy = False
+            dog.count += 1
+
+    def _accept(self, chunk: str) -> str | None:
+        """What of ``chunk`` goes to the caller (``None``: the new answer diverged, give up on this member)."""
+        if self.continuing:
+            if self.skip_space:
+                stripped = chunk.lstrip()
+                if stripped:
+                    self.skip_space = False
+                return stripped
+            return chunk
+        if self.held is None:
+            return chunk
+        self.held.append(chunk)
+        held = "".join(self.held)
+        if len(held) < len(self.text):
+            if not self.text.startswith(held):
+                self.reason = "its new answer does not begin with the text already delivered"
+                return None
+            return ""
+        self.held = None
+        if not held.startswith(self.text):
+            self.reason = "its new answer does not begin with the text already delivered"
+            return None
+        return held[len(self.text) :]
+
+    def _finish(self, result: CreateResult) -> None:
+        refusal = self.client._refusal(self.opened.member, result, self.opened.slot, self.text)
+        if refusal is not None:
+            self.refused = True
+            _, action = self.client._decide(refusal)
+            if action is PolicyAction.RAISE:
+                refusal.partial_text = self.text + "".join(self.pieces)
+                raise refusal
+            self._fail(refusal)
+        elif self.client.strict_stream_finish and result.finish_reason == "unknown":
+            self._fail(IncompleteStreamError("the stream ended before a finish reason arrived"))
+        elif not self.continuing and self.held is not None and "".join(self.held) != self.text:
+            self.reason = "its new answer is shorter than the text already delivered"
+        else:
+            self.result = result
+
+    def _fail(self, error: Exception) -> None:
+        self.error = error
+        self.reason = f"{type(error).__name__}: {error}"
+
+    def usage(self) -> RequestUsage:
+        if self.result is not None:
+            return self.result.usage
+        text = "".join(self.held or ()) + "".join(self.pieces)
+        return RequestUsage(prompt_tokens=estimate_tokens(self.call.messages), completion_tokens=len(text) // 4)
+
+    async def close(self) -> None:
+        self.opened.dog.close()
+        await aclose_quietly(self.opened.agen)
+
+
+def _add(a: RequestUsage, b: RequestUsage) -> RequestUsage:
+    return RequestUsage(a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens)
+
+
+def _final(result: CreateResult, text: str, spent: RequestUsage) -> CreateResult:
+    """The recovered answer: the whole text the caller received, with every attempt's usage."""
+    update: dict[str, Any] = {"usage": _add(spent, result.usage)}
+    if isinstance(result.content, str):
+        update["content"] = text
+    else:  # tool calls after the recovered text: the text is their thought, as AutoGen's clients report it
+        update["thought"] = text
+    return result.model_copy(update=update)
