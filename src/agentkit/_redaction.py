@@ -346,7 +346,8 @@ def _config_value(key: str, value: Any, depth: int) -> Any:
         return {
             redact_text(str(name)): (
                 item
-                if item is None or (isinstance(item, str) and (_is_reference(item) or item == REDACTED))
+                if item is None
+                or (isinstance(item, str) and (_is_reference(item) or item == REDACTED))
                 or (_fold(str(name)) in _BENIGN_HEADERS and redact_text(str(item)) == item)
                 else REDACTED
             )

@@ -13,6 +13,7 @@ __all__ = ("REDACTED", "looks_secret", "redact_mapping", "redact_text", "to_seco
 # The redaction layer lives in agentkit._redaction; these names are kept for existing callers.
 redact_mapping = redact_value
 
+
 def to_seconds(value: float | timedelta, *, field: str, allow_zero: bool = False) -> float:
     """Normalise a duration given as seconds or ``timedelta`` to positive float seconds.
 

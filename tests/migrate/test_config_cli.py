@@ -63,7 +63,7 @@ def test_check_exit_codes(tmp_path: Path, config_file: Path, capsys: pytest.Capt
 
 def test_report_json(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "config", str(config_file), "--report", "json", "--check"]) == 0
-    report = json.loads(capsys.readouterr().err)
+    report = json.loads(capsys.readouterr().out)
     assert report["needs_manual_work"] is False
     assert {"OPENAI_API_KEY", "ANTHROPIC_API_KEY"} <= set(report["env"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._common_keys import client_keys, generic_keys, map_model_info
-from ._credentials import EnvAllocator, map_api_key, map_headers, secret_value
+from ._credentials import EnvAllocator, map_api_key, map_headers, safe_url, secret_value, url_reference
 from ._entry import Entry
 from ._model_info import autogen_knows
 from ._providers import ANTHROPIC, ANTHROPIC_CREATE, BEDROCK
@@ -96,7 +96,8 @@ def map_anthropic(e: Entry, env: EnvAllocator, model: str, api_type: str) -> tup
         base_url = e.string("base_url")
         if base_url is not None:
             config["base_url"] = base_url
-            e.report("base_url", "mapped", f"{target}.base_url")
+            e.report("base_url", "mapped", f"{target}.base_url", f"endpoint {safe_url(base_url)}.")
+            url_reference(e, env, config, "base_url", "ANTHROPIC_BASE_URL", "Anthropic base URL")
         map_api_key(e, env, config, ANTHROPIC, "ANTHROPIC_API_KEY", "Anthropic API key", placeholder_ok=False)
         client_keys(e, config, target)
         map_headers(e, env, config, "anthropic")

@@ -13,8 +13,11 @@ from typing import Any
 __all__ = ("register",)
 
 _CONFIG_EPILOG = """\
-exit codes: 0 translated; 1 --check found items needing manual work; 2 bad input (the message gives the
-location: file, entry index, key).
+exit codes: 0 translated; 1 changes pending / manual work (--check found items needing manual work, or nothing
+could be translated); 2 bad input or environment (one line on stderr naming the location or path and the fix).
+
+Output: the component JSON goes to -o OUT.json, or to stdout. The report goes to stderr, except --report json,
+which prints the report alone on stdout (then write the component with -o, or use --check).
 
 The JSON never contains an API key: keys are read from environment variables when the client is loaded
 (agentkit.migrate.load_client(PATH)); the report lists every variable.
@@ -61,7 +64,12 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="do not keep v0.2's implicit disk cache (cache_seed 41) for entries without cache_seed",
     )
-    config.add_argument("--report", choices=("text", "json"), default="text", help="report format (on stderr)")
+    config.add_argument(
+        "--report",
+        choices=("text", "json"),
+        default="text",
+        help="report format: text on stderr (default), or json alone on stdout",
+    )
     config.add_argument(
         "--check",
         action="store_true",
@@ -91,16 +99,47 @@ def _parse_filters(raw: list[str]) -> dict[str, list[str]]:
         key, sep, values = item.partition("=")
         if not sep or not key.strip():
             raise ConfigTranslationError(
-                f"--filter {item!r}", "must be KEY=VALUE.", "Use e.g. --filter tags=gpt4 or --filter model=gpt-4o."
+                "--filter", "must be KEY=VALUE.", "Use e.g. --filter tags=gpt4 or --filter model=gpt-4o."
             )
         filters.setdefault(key.strip(), []).extend(values.split(","))
     return filters
 
 
+def _error(message: object) -> int:
+    """Print one line on stderr (bad input or environment) and return exit code 2."""
+    print("error: " + " ".join(str(message).split()), file=sys.stderr)
+    return 2
+
+
+def _check_writable(option: str, path: str) -> str | None:
+    """A one-line problem if ``path`` cannot be written (checked before any work), else ``None``."""
+    import os
+
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return f"{option} {path}: is a directory. Name a file, e.g. {option} {os.path.join(path, 'out.json')}."
+    if not os.path.isdir(directory):
+        return f"{option} {path}: the directory {directory} does not exist. Create it first or choose another path."
+    if not os.access(directory, os.W_OK):
+        return f"{option} {path}: the directory {directory} is not writable. Choose a writable path."
+    return None
+
+
 def _handle_config(args: argparse.Namespace) -> int:
-    from ..exceptions import ConfigTranslationError
+    from .._redaction import redact_text
+    from ..exceptions import AgentkitError
     from ._config import translate_config, write_atomic
 
+    if not args.check:
+        for option, path in (("-o", args.output), ("--prices", args.prices)):
+            problem = path and _check_writable(option, path)
+            if problem:
+                return _error(redact_text(problem))
+        if args.report == "json" and not args.output:
+            return _error(
+                "--report json prints the report alone on stdout, so the component needs a file. "
+                "Add -o OUT.json (or use --check)."
+            )
     try:
         filters = _parse_filters(args.filter)
         translation = translate_config(
@@ -110,12 +149,11 @@ def _handle_config(args: argparse.Namespace) -> int:
             exclude=args.exclude,
             default_cache=not args.no_default_cache,
         )
-    except ConfigTranslationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    except AgentkitError as error:  # ConfigTranslationError and ConfigurationError: messages are redacted
+        return _error(error)
     report = translation.report
     if args.report == "json":
-        print(json.dumps(report.to_dict(), indent=2), file=sys.stderr)
+        print(json.dumps(report.to_dict(), indent=2))
     else:
         print(report.to_text(), file=sys.stderr)
     if args.check:
@@ -123,13 +161,17 @@ def _handle_config(args: argparse.Namespace) -> int:
     if translation.component is None:
         print("nothing written: the input translates to no model client (see the report).", file=sys.stderr)
         return 1 if report.needs_manual_work else 0
-    if args.output:
-        translation.save(args.output)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        print(translation.to_json())
-    if args.prices and translation.prices:
-        config = translation.price_table().to_config()
-        write_atomic(args.prices, config.model_dump_json(indent=2) + "\n")
-        print(f"wrote {args.prices}", file=sys.stderr)
+    try:
+        if args.output:
+            translation.save(args.output)
+            print(f"wrote {redact_text(args.output)}", file=sys.stderr)
+        else:
+            print(translation.to_json())
+        if args.prices and translation.prices:
+            config = translation.price_table().to_config()
+            write_atomic(args.prices, config.model_dump_json(indent=2) + "\n")
+            print(f"wrote {redact_text(args.prices)}", file=sys.stderr)
+    except OSError as error:
+        where = redact_text(str(error.filename or args.output or args.prices))
+        return _error(f"{where}: cannot be written ({error.strerror or type(error).__name__}). Choose a writable path.")
     return 0

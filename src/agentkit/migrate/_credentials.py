@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._redaction import looks_secret, redact_text, redact_url
 from ._entry import Entry, type_name
 from ._providers import PLACEHOLDER_KEYS, env_reference, implicit_key_env
 from ._report import ReportItem
@@ -79,29 +80,47 @@ class EnvAllocator:
 
 
 def safe_url(url: str) -> str:
-    """The URL without userinfo or query (for reports)."""
+    """The URL for a report: without query, credentials masked (an unparsable URL is not shown)."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return "<unparseable URL>"
-    host = parts.hostname or ""
-    port = f":{parts.port}" if port_of(parts) else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}" if parts.scheme else "<relative URL>"
-
-
-def port_of(parts: Any) -> int | None:
-    try:
-        return int(parts.port) if parts.port else None
-    except ValueError:
-        return None
+    if not parts.scheme:
+        return "<relative URL>"
+    return redact_url(parts._replace(query="", fragment="").geturl())
 
 
 def url_has_credentials(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return bool(parts.password or parts.username or re.search(r"(key|token|secret|sig)=", parts.query, re.I))
+    """Whether the URL carries anything :func:`~agentkit._redaction.redact_url` would mask.
+
+    Userinfo, credential query keys (``key``, ``token``, ``code``, ``password``, ``auth``, ``sig`` ...),
+    ``;key=`` path parameters, token-like path segments, fragments, and URLs that cannot be parsed at all.
+    """
+    return not env_reference(url) and redact_url(url) != url
+
+
+def url_reference(e: Entry, env: EnvAllocator, config: dict[str, Any], key: str, variable: str, what: str) -> None:
+    """Replace ``config[key]`` by a ``${VAR}`` reference (with a report line) when the URL holds credentials."""
+    url = config.get(key)
+    if not isinstance(url, str) or not url_has_credentials(url):
+        return
+    name = env.name_for(variable, url, f"{what} (the URL holds credentials)")
+    config[key] = f"${{{name}}}"
+    e.items.append(
+        ReportItem(
+            f"{e.location}.{key}",
+            key,
+            "changed",
+            f"{key} = ${{{name}}}",
+            f"the URL holds credentials ({safe_url(url)}), so it is read from the environment.",
+            f"export {name}=<the URL> where the output is loaded.",
+        )
+    )
+
+
+def secret_header(name: str, value: str) -> bool:
+    """Whether a header's value must not be written: a secret-looking name or a credential-looking value."""
+    return bool(SECRET_NAME.search(name)) or looks_secret(name) or redact_text(value) != value
 
 
 def secret_value(e: Entry, key: str) -> str | None:
@@ -169,7 +188,7 @@ def map_headers(e: Entry, env: EnvAllocator, config: dict[str, Any], provider_la
     headers: dict[str, str] = {}
     secret_names: list[str] = []
     for header, header_value in value.items():
-        if SECRET_NAME.search(header) and not env_reference(header_value):
+        if not env_reference(header_value) and secret_header(header, header_value):
             var = re.sub(r"[^A-Z0-9]+", "_", f"{provider_label}_{header}".upper()).strip("_")
             name = env.name_for(var, header_value, f"value of the {header} header")
             headers[header] = f"${{{name}}}"
@@ -187,3 +206,68 @@ def map_headers(e: Entry, env: EnvAllocator, config: dict[str, Any], provider_la
         )
     else:
         e.report("default_headers", "mapped", "default_headers")
+
+
+# Keys the provider mappings already turned into references (or that hold nested components).
+_HANDLED = frozenset(
+    {"api_key", "azure_ad_token", "azure_ad_token_provider", "base_url", "azure_endpoint", "default_headers",
+     "bedrock_info", "api_version"}
+)  # fmt: skip
+_VAR_CHARS = re.compile(r"[^A-Z0-9]+")
+
+
+def sweep_credentials(e: Entry, env: EnvAllocator, config: dict[str, Any], prefix: str) -> None:
+    """Turn every credential left anywhere in ``config`` into a ``${VAR}`` reference, with a report line.
+
+    A string is a credential when its key looks secret (``password``, ``x-api-key``, ``"api key"``, ...) or
+    when :func:`~agentkit._redaction.redact_text` would mask part of it (token formats, ``Bearer ...``, URLs
+    with credentials). Nested dicts and lists are searched; a dict *key* that looks like a credential is
+    dropped with a manual item (a key cannot be a reference).
+    """
+    for key in list(config):
+        if key not in _HANDLED:
+            config[key] = _sweep(e, env, config[key], [key], prefix)
+
+
+def _sweep(e: Entry, env: EnvAllocator, value: Any, path: list[str], prefix: str) -> Any:
+    if isinstance(value, str):
+        if env_reference(value) or not value.strip():
+            return value
+        if not (looks_secret(path[-1]) or redact_text(value) != value):
+            return value
+        variable = _VAR_CHARS.sub("_", "_".join([prefix, *path]).upper()).strip("_") or "SECRET"
+        name = env.name_for(variable, value, f"value of {'.'.join(path)} (it looks like a credential)")
+        where = ".".join(path)
+        e.items.append(
+            ReportItem(
+                f"{e.location}.{where}",
+                path[0],
+                "changed",
+                f"{where} = ${{{name}}}",
+                "the value looks like a credential, so it is read from the environment (agentkit.migrate."
+                "load_client resolves it).",
+                f"export {name}=<the value> where the output is loaded.",
+            )
+        )
+        return f"${{{name}}}"
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            name = str(key)
+            if redact_text(name) != name:
+                e.items.append(
+                    ReportItem(
+                        f"{e.location}.{'.'.join(path)}",
+                        path[0],
+                        "manual",
+                        "",
+                        "a key in this object looks like a credential; that entry was not written.",
+                        "Move the secret into a value (it then becomes an environment reference) or remove it.",
+                    )
+                )
+                continue
+            out[name] = _sweep(e, env, item, [*path, name], prefix)
+        return out
+    if isinstance(value, list):
+        return [_sweep(e, env, item, [*path, str(index)], prefix) for index, item in enumerate(value)]
+    return value

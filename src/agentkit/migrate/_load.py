@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._redaction import reject_redacted
 from ..exceptions import ConfigTranslationError, MissingEnvironmentVariableError
 from ._mapping import ANTHROPIC, AZURE, BEDROCK, OPENAI, canonical_provider, env_reference, implicit_key_env
 
@@ -23,9 +24,6 @@ __all__ = ("CACHE", "FAILOVER", "build_client", "load_client", "resolve_referenc
 
 CACHE = "autogen_ext.models.cache.ChatCompletionCache"
 FAILOVER = "agentkit.models.FailoverChatCompletionClient"
-
-_REF_KEYS = ("api_key", "azure_ad_token", "azure_endpoint", "api_version", "base_url")
-_REF_MAPPINGS = ("bedrock_info", "default_headers")
 
 
 def _lookup(env: Mapping[str, str], variable: str, field: str) -> str:
@@ -38,26 +36,27 @@ def _lookup(env: Mapping[str, str], variable: str, field: str) -> str:
 def resolve_references(config: Mapping[str, Any], env: Mapping[str, str], location: str) -> dict[str, Any]:
     """Replace ``"${NAME}"`` references in a model-client config with values from ``env``.
 
-    Only the fields the translation writes references into are resolved: ``api_key``, ``azure_ad_token``,
-    ``azure_endpoint``, ``api_version``, ``base_url`` and the values of ``bedrock_info`` and
-    ``default_headers``.
+    Every string that is exactly ``"${NAME}"`` is resolved, at any depth (the translation writes references
+    for ``api_key``, ``azure_ad_token``, ``azure_endpoint``, ``api_version``, ``base_url``, header and
+    ``bedrock_info`` values, and any other value that looked like a credential).
 
     Raises:
         MissingEnvironmentVariableError: a referenced variable is not set (or empty).
     """
-    resolved = dict(config)
-    for key in _REF_KEYS:
-        variable = env_reference(resolved.get(key))
-        if variable:
-            resolved[key] = _lookup(env, variable, f"{location}.{key}")
-    for key in _REF_MAPPINGS:
-        block = resolved.get(key)
-        if isinstance(block, Mapping):
-            resolved[key] = {
-                name: (_lookup(env, ref, f"{location}.{key}.{name}") if (ref := env_reference(value)) else value)
-                for name, value in block.items()
-            }
+    resolved = _resolve(dict(config), env, location)
+    assert isinstance(resolved, dict)
     return resolved
+
+
+def _resolve(value: Any, env: Mapping[str, str], location: str) -> Any:
+    if isinstance(value, str):
+        variable = env_reference(value)
+        return _lookup(env, variable, location) if variable else value
+    if isinstance(value, Mapping):
+        return {key: _resolve(item, env, f"{location}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolve(item, env, f"{location}[{index}]") for index, item in enumerate(value)]
+    return value
 
 
 def _validation_error(error: Exception, location: str) -> ConfigTranslationError:
@@ -122,6 +121,7 @@ def _build(component: Mapping[str, Any], env: Mapping[str, str], location: str) 
     from autogen_core.models import ChatCompletionClient
 
     if provider in (OPENAI, AZURE, ANTHROPIC, BEDROCK):
+        reject_redacted(config, f"{location}.config")
         resolved = resolve_references(config, env, f"{location}.config")
         implicit = implicit_key_env(provider, resolved)
         if implicit:

@@ -16,7 +16,7 @@ from typing import Any
 from .._redaction import redact_text
 from ._anthropic_family import map_anthropic
 from ._common_keys import leftovers
-from ._credentials import EnvAllocator
+from ._credentials import EnvAllocator, sweep_credentials
 from ._entry import NULL_DETAIL, Entry, EntryResult, json_safe, type_name
 from ._openai_family import map_azure, map_openai_compatible
 from ._providers import (
@@ -166,6 +166,7 @@ def translate_entry(
     fmt = config.get("response_format")
     if provider in (OPENAI, AZURE) and isinstance(fmt, Mapping) and "json_schema" not in fmt:
         config["response_format"] = {**fmt, "json_schema": None}  # AutoGen's config model requires the key
+    sweep_credentials(e, env, config, provider.rsplit(".", 1)[-1].replace("ChatCompletionClient", ""))
     _validate(e, provider, config)
     for key, value in config.items():
         try:
@@ -176,7 +177,7 @@ def translate_entry(
     description = f"{label} {model}, translated from pyautogen v0.2 config entry {location}"
     if tags:
         description += f" (tags: {', '.join(str(t) for t in tags)})"
-    component = _component(provider, config, model, description + ".")
+    component = _component(provider, config, redact_text(model), redact_text(description + "."))
     return EntryResult(index, location, component, seed, seed_explicit, price, model, e.items)
 
 

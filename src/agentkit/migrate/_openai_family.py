@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._common_keys import client_keys, extra_fix, generic_keys, map_model_info
-from ._credentials import EnvAllocator, map_api_key, map_headers, safe_url, secret_value, url_has_credentials
+from ._credentials import EnvAllocator, map_api_key, map_headers, safe_url, secret_value, url_reference
 from ._entry import Entry
 from ._model_info import autogen_knows
 from ._providers import AZURE, HOST_KEYS, OPENAI, OPENAI_CREATE, PROVIDERS, env_reference, host_of
@@ -89,19 +89,7 @@ def map_openai_compatible(e: Entry, env: EnvAllocator, api_type: str, model: str
                 f"{spec.label}'s OpenAI-compatible endpoint {spec.base_url}.",
             )
         )
-    if "base_url" in config and url_has_credentials(str(config["base_url"])) and not env_reference(config["base_url"]):
-        name = env.name_for(f"{spec.name.upper()}_BASE_URL", str(config["base_url"]), "base URL (it holds credentials)")
-        config["base_url"] = f"${{{name}}}"
-        e.items.append(
-            ReportItem(
-                f"{e.location}.base_url",
-                "base_url",
-                "changed",
-                f"base_url = ${{{name}}}",
-                "the URL holds credentials, so it is read from the environment.",
-                f"export {name}=<the URL>.",
-            )
-        )
+    url_reference(e, env, config, "base_url", f"{spec.name.upper()}_BASE_URL", f"{spec.label} base URL")
 
     # Key.
     default_var = spec.key_env
@@ -206,11 +194,7 @@ def map_azure(e: Entry, env: EnvAllocator, model: str, api_type_value: str | Non
                 "refers to that variable.",
             )
         )
-    if config.get("azure_endpoint") and url_has_credentials(str(config["azure_endpoint"])):
-        name = env.name_for(
-            "AZURE_OPENAI_ENDPOINT", str(config["azure_endpoint"]), "Azure endpoint (holds credentials)"
-        )
-        config["azure_endpoint"] = f"${{{name}}}"
+    url_reference(e, env, config, "azure_endpoint", "AZURE_OPENAI_ENDPOINT", "Azure OpenAI endpoint")
     version = e.string("api_version")
     if version is not None:
         config["api_version"] = version

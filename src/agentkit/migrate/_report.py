@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._redaction import redact_text
+
 __all__ = ("ItemStatus", "ReportItem", "TranslationReport")
 
 ItemStatus = Literal["mapped", "changed", "added", "dropped", "manual"]
@@ -39,6 +41,10 @@ class ReportItem:
     detail: str = ""
     fix: str = ""
 
+    def __post_init__(self) -> None:
+        for name in ("location", "key", "target", "detail", "fix"):
+            object.__setattr__(self, name, redact_text(getattr(self, name)))
+
     def to_dict(self) -> dict[str, str]:
         """Return the item as a JSON-ready dict."""
         return {
@@ -66,6 +72,11 @@ class TranslationReport:
     items: tuple[ReportItem, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", redact_text(self.source))
+        object.__setattr__(self, "env", {redact_text(k): redact_text(v) for k, v in self.env.items()})
+        object.__setattr__(self, "notes", tuple(redact_text(note) for note in self.notes))
 
     def __iter__(self) -> Iterator[ReportItem]:
         return iter(self.items)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._redaction import redact_text
 from ..exceptions import ConfigTranslationError
 
 __all__ = ("LoadedSource", "filter_entries", "read_source")
@@ -82,11 +83,34 @@ def _read_env_or_file(name: str, file_location: str | os.PathLike[str] | None) -
     env_value = os.environ.get(name)
     if env_value:
         # v0.2: if the variable holds an existing path, read that file; otherwise it is the JSON itself.
-        if os.path.exists(env_value):
-            return _read_file(env_value, env_value), env_value
+        if _exists(env_value):
+            label = _path_label(env_value)
+            return _read_file(env_value, label), label
         return _parse_json(env_value, f"${name}"), f"${name}"
     path = os.path.join(file_location, name) if file_location else name
-    return _read_file(path, str(path)), str(path)
+    label = _path_label(path)
+    if label != path and not _exists(path):
+        # Never echo it: a JSON text passed where a path is expected holds the keys.
+        raise ConfigTranslationError(
+            "source",
+            "is neither an existing file nor a set environment variable (it looks like JSON text, not a path).",
+            "Pass the parsed value (translate_config(json.loads(text))), a file path or an environment variable name.",
+        )
+    return _read_file(path, label), label
+
+
+def _exists(path: str) -> bool:
+    try:
+        return os.path.exists(path)
+    except (ValueError, OSError):
+        return False
+
+
+def _path_label(path: str) -> str:
+    """``path`` as shown in messages; a string that does not look like a path is never shown."""
+    if len(path) > 1024 or any(c in path for c in '{}[]"\n\r') or redact_text(path) != path:
+        return "source"
+    return path
 
 
 def read_source(source: Any, *, file_location: str | os.PathLike[str] | None = None) -> LoadedSource:
