@@ -2,7 +2,8 @@
 
 Each building block contributes one act in ``agentkit/_demo/act_<name>.py`` exposing
 ``async def run(env: DemoEnv) -> ActReport`` and ``TITLE``. Acts run in :data:`ACTS` order; the demo
-ends with a summary table (or JSON with ``--json``) and exits non-zero if any act did not behave.
+ends with a summary table (or JSON with ``--json``) and exits 1 if any act did not behave. Output wraps to the
+terminal width; when the reader of a pipe goes away (``agentkit demo | head -3``) the demo stops quietly.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ import importlib
 import json
 import os
 import sys
+import textwrap
+from contextlib import AsyncExitStack
 from typing import Any
 
-from ._framework import Act, ActReport, DemoEnv
+from .._extras import install_hint, require
+from ..exceptions import ConfigurationError
+from ._framework import Act, ActReport, DemoEnv, http_clients_available
+
+EXIT_BROKEN_PIPE = 141
 
 __all__ = ("ACTS", "register", "run_demo")
 
@@ -27,17 +34,24 @@ def register(subparsers: Any) -> None:
     """Add the ``demo`` subcommand."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "demo",
-        help="run an AutoGen team offline against a local fake provider and show what agentkit does",
+        help="run an AutoGen team offline and show what agentkit does (no network, no API key)",
         description=(
-            "Runs a real AutoGen team against agentkit's local fake provider (no network, no API key): "
-            "a provider failover, a budget stop, a deadline and a blocked tool call, then prints a summary."
+            "Runs real AutoGen teams offline (no network, no API key): a provider failover, a budget stop,\n"
+            "a deadline and a blocked tool call, then prints a summary. With the openai extra the model calls\n"
+            "are real OpenAI/Anthropic SDK clients talking HTTP to agentkit's local fake provider on 127.0.0.1;\n"
+            "on a plain install agentkit's in-process scripted clients stand in for them."
         ),
+        epilog=(
+            "exit 0 every act behaved; 1 an act did not (see the summary); 2 bad input or environment.\n"
+            "--json prints only the JSON report on stdout."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON (no narration)")
     parser.add_argument(
         "--live",
         action="store_true",
-        help="use real providers (needs OPENAI_API_KEY and/or ANTHROPIC_API_KEY); offline otherwise",
+        help=f"use real providers (needs {install_hint('openai')} and OPENAI_API_KEY; ANTHROPIC_API_KEY optional)",
     )
     parser.add_argument("--only", action="append", choices=ACTS, metavar="ACT", help=f"run only these acts {ACTS}")
     parser.set_defaults(handler=_handle)
@@ -59,55 +73,80 @@ def _load_acts(only: list[str] | None) -> list[tuple[str, str, Act]]:
     return acts
 
 
-async def run_demo(*, live: bool = False, quiet: bool = False, only: list[str] | None = None) -> list[ActReport]:
-    """Run the demo's acts and return their reports."""
-    from ..testing import FakeProvider
+def _backend(live: bool) -> str:
+    if live:
+        return "live"
+    return "http" if http_clients_available() else "scripted"
 
+
+async def run_demo(
+    *, live: bool = False, quiet: bool = False, only: list[str] | None = None, env: DemoEnv | None = None
+) -> list[ActReport]:
+    """Run the demo's acts and return their reports (stops early if the reader of the output went away)."""
+    env = env or DemoEnv(backend=_backend(live), quiet=quiet)
     reports: list[ActReport] = []
-    async with FakeProvider() as provider:
-        env = DemoEnv(provider=None if live else provider, live=live, quiet=quiet)
+    async with AsyncExitStack() as stack:
+        if env.backend == "http":
+            from ..testing import FakeProvider
+
+            env.provider = await stack.enter_async_context(FakeProvider())
         for index, (_name, title, act) in enumerate(_load_acts(only), start=1):
-            if not quiet:
-                print(f"\n[{index}] {title}", flush=True)
+            env.write()
+            env.write(env.wrap(f"[{index}] {title}", hanging="    "))
             if env.provider is not None:
                 env.provider.reset()
             reports.append(await act(env))
+            if env.closed:
+                break
     return reports
 
 
-def _table(reports: list[ActReport]) -> str:
+def _table(reports: list[ActReport], width: int) -> str:
+    """The summary: one row per act; the last column wraps (at word boundaries) so every row fits ``width``."""
     rows = [("act", "result", "what agentkit did")]
-    for report in reports:
-        facts = ", ".join(f"{k}={v}" for k, v in report.facts.items())
-        rows.append(
-            (report.name, "ok" if report.ok else "FAILED", f"{report.outcome}" + (f" ({facts})" if facts else ""))
-        )
+    rows += [(r.name, "ok" if r.ok else "FAILED", r.outcome) for r in reports]
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lead = widths[0] + widths[1] + 4
+    room = max(20, width - lead)
     lines = []
     for i, row in enumerate(rows):
-        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}")
+        wrapped = textwrap.wrap(row[2], width=room, break_long_words=False, break_on_hyphens=False) or [""]
+        lines.append(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {wrapped[0]}".rstrip())
+        lines.extend(" " * lead + more for more in wrapped[1:])
         if i == 0:
-            lines.append(f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * 40}")
+            lines.append(f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * min(room, 40)}")
     return "\n".join(lines)
 
 
+_MODES = {
+    "live": "live providers",
+    "http": "offline: real SDK clients over HTTP to a local fake provider on 127.0.0.1, no API key",
+    "scripted": (
+        "offline: agentkit's in-process scripted model clients, no API key. The provider SDKs are not installed; "
+        f"with {install_hint('openai')} the same acts run over HTTP against a local fake provider"
+    ),
+}
+
+
 def _handle(args: argparse.Namespace) -> int:
-    if args.live and not os.environ.get("OPENAI_API_KEY"):
-        print(
-            "agentkit demo: --live needs OPENAI_API_KEY in the environment (ANTHROPIC_API_KEY is optional). "
-            "Export it, or drop --live to run offline.",
-            file=sys.stderr,
-        )
-        return 2
-    if not args.json:
-        mode = "live providers" if args.live else "offline, local fake provider on 127.0.0.1, no API key"
-        print(f"agentkit demo ({mode})")
-    reports = asyncio.run(run_demo(live=args.live, quiet=args.json, only=args.only))
+    if args.live:
+        require("autogen_ext.models.openai", "openai", feature="agentkit demo --live")
+        if not os.environ.get("OPENAI_API_KEY"):
+            raise ConfigurationError(
+                "agentkit demo --live",
+                "needs OPENAI_API_KEY in the environment (ANTHROPIC_API_KEY is optional).",
+                "Export it, or drop --live to run offline.",
+            )
+    env = DemoEnv(backend=_backend(args.live), quiet=args.json)
+    env.write(env.wrap(f"agentkit demo ({_MODES[env.backend]})", hanging="  "))
+    reports = asyncio.run(run_demo(only=args.only, env=env))
     ok = all(r.ok for r in reports)
     if args.json:
-        json.dump({"ok": ok, "acts": [r.to_dict() for r in reports]}, sys.stdout, indent=2)
+        json.dump({"ok": ok, "backend": env.backend, "acts": [r.to_dict() for r in reports]}, sys.stdout, indent=2)
         print()
     else:
-        print("\nSummary\n")
-        print(_table(reports))
+        env.write("\nSummary\n")
+        env.write(_table(reports, env.width))
+    if env.closed:  # the reader went away (`| head`): stop quietly, as a shell expects of a writer
+        return EXIT_BROKEN_PIPE
     return 0 if ok else 1

@@ -1,13 +1,17 @@
-"""The demo's plumbing: the environment every act runs in, and what an act reports."""
+"""The demo's plumbing: the environment every act runs in, what an act reports, and terminal output."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 import sys
-from collections.abc import Awaitable, Callable
+import textwrap
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .._extras import install_hint, require
 from ..exceptions import ConfigurationError
 
 if TYPE_CHECKING:
@@ -15,7 +19,33 @@ if TYPE_CHECKING:
 
     from ..testing import FakeProvider
 
-__all__ = ("Act", "ActReport", "DemoEnv")
+__all__ = ("Act", "ActReport", "DemoEnv", "http_clients_available", "terminal_width")
+
+MIN_WIDTH, MAX_WIDTH, FALLBACK_WIDTH = 60, 120, 100
+
+
+def terminal_width() -> int:
+    """The width to wrap to: the terminal's (``COLUMNS`` honoured), 100 when not a tty, kept within 60..120."""
+    columns = shutil.get_terminal_size(fallback=(FALLBACK_WIDTH, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def http_clients_available() -> bool:
+    """Whether autogen-ext's OpenAI client (the ``openai`` extra) can be imported."""
+    return _importable("autogen_ext.models.openai")
+
+
+def anthropic_available() -> bool:
+    """Whether autogen-ext's Anthropic client (the ``anthropic`` extra) can be imported."""
+    return _importable("autogen_ext.models.anthropic")
 
 
 @dataclass
@@ -26,7 +56,7 @@ class ActReport:
         name: Short id of the act (``"failover"``).
         title: One-line title.
         outcome: One-line result, e.g. ``"answered by backup after primary 503 x2"``.
-        facts: Ordered key/value facts shown in the summary table and in ``--json``.
+        facts: Ordered key/value facts shown in ``--json``.
         ok: Whether agentkit behaved as the act expects.
     """
 
@@ -51,28 +81,82 @@ class ActReport:
 
 @dataclass
 class DemoEnv:
-    """Where the demo's acts run: the offline fake provider, or real providers with ``--live``.
+    """Where the demo's acts run.
+
+    Three backends: ``"http"`` (the real OpenAI/Anthropic clients over HTTP against the local fake provider,
+    when the ``openai`` extra is installed), ``"scripted"`` (agentkit's in-process
+    :class:`~agentkit.testing.ScriptedChatCompletionClient`, on a plain install) and ``"live"`` (real providers).
 
     Attributes:
-        provider: The running :class:`~agentkit.testing.FakeProvider` (``None`` in live mode).
-        live: Whether real provider endpoints are used.
+        provider: The running :class:`~agentkit.testing.FakeProvider` (``"http"`` backend only).
+        backend: ``"http"``, ``"scripted"`` or ``"live"``.
         quiet: Suppress narration (``--json``).
         out: Where narration goes.
+        width: Column to wrap narration at.
+        closed: The reader of ``out`` went away (``| head``): output stopped, the demo stops after the act.
     """
 
-    provider: FakeProvider | None
-    live: bool = False
+    provider: FakeProvider | None = None
+    backend: str = "scripted"
     quiet: bool = False
     out: TextIO = field(default_factory=lambda: sys.stdout)
+    width: int = field(default_factory=terminal_width)
+    closed: bool = False
+
+    @property
+    def live(self) -> bool:
+        """Whether real provider endpoints are used."""
+        return self.backend == "live"
+
+    @property
+    def scripted(self) -> bool:
+        """Whether in-process scripted clients stand in for the provider SDKs."""
+        return self.backend == "scripted"
+
+    def write(self, text: str = "") -> None:
+        """Write one line (or several) as-is; a closed pipe stops output quietly."""
+        if self.quiet or self.closed:
+            return
+        try:
+            print(text, file=self.out, flush=True)
+        except BrokenPipeError:
+            self.closed = True
+            try:  # the standard recipe: later writes (and the final flush) go nowhere, quietly
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, self.out.fileno())
+            except (OSError, ValueError):  # pragma: no cover - not a real file
+                pass
 
     def narrate(self, text: str) -> None:
-        """Tell the reader what agentkit is doing."""
-        if not self.quiet:
-            print(f"  {text}", file=self.out, flush=True)
+        """Tell the reader what agentkit is doing, wrapped to the terminal width at word boundaries."""
+        self.write(self.wrap(text, indent="  ", hanging="    "))
+
+    def narrate_table(self, lines: Sequence[str]) -> None:
+        """Show a table's lines unwrapped (indented), as tables must keep their columns."""
+        for line in lines:
+            self.write(f"  {line}")
+
+    def wrap(self, text: str, *, indent: str = "", hanging: str = "") -> str:
+        """Wrap ``text`` to :attr:`width` without cutting words."""
+        return textwrap.fill(
+            text,
+            width=self.width,
+            initial_indent=indent,
+            subsequent_indent=hanging or indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+
+    def excerpt(self, text: str, room: int = 0) -> str:
+        """A one-line excerpt of a model's answer, shortened at a word boundary (never mid-word)."""
+        one_line = " ".join(text.split())
+        width = max(20, (room or self.width) - 4)
+        return textwrap.shorten(one_line, width=width, placeholder=" ...") or one_line[:width]
 
     def openai_client(self, model: str = "gpt-4o-mini", **kwargs: Any) -> ChatCompletionClient:
-        """An ``OpenAIChatCompletionClient``: against the fake provider offline, the real API with ``--live``."""
+        """An ``OpenAIChatCompletionClient``: against the fake provider offline, the real API in live mode."""
         if self.live:
+            require("autogen_ext.models.openai", "openai", feature="agentkit demo --live")
             from autogen_ext.models.openai import OpenAIChatCompletionClient
 
             if not os.environ.get("OPENAI_API_KEY"):
@@ -81,20 +165,31 @@ class DemoEnv:
                 )
             kwargs.setdefault("max_retries", 0)
             return OpenAIChatCompletionClient(model=model, **kwargs)
-        assert self.provider is not None
+        if self.provider is None:
+            raise ConfigurationError(
+                "agentkit demo", "has no HTTP fake provider in this mode.", f"Install it: {install_hint('openai')}"
+            )
         return self.provider.openai_client(model, **kwargs)
 
     def anthropic_client(self, model: str = "claude-haiku-4-5", **kwargs: Any) -> ChatCompletionClient:
-        """An ``AnthropicChatCompletionClient``: fake provider offline, the real API with ``--live``."""
+        """An ``AnthropicChatCompletionClient``: fake provider offline, the real API in live mode.
+
+        Without the ``anthropic`` extra (or, live, without ``ANTHROPIC_API_KEY``) OpenAI's gpt-4o-mini stands in.
+        """
         if self.live:
+            if not os.environ.get("ANTHROPIC_API_KEY") or not anthropic_available():
+                self.narrate("no ANTHROPIC_API_KEY or anthropic extra: OpenAI's gpt-4o-mini stands in for Anthropic")
+                return self.openai_client("gpt-4o-mini")
             from autogen_ext.models.anthropic import AnthropicChatCompletionClient
 
-            if not os.environ.get("ANTHROPIC_API_KEY"):
-                self.narrate("ANTHROPIC_API_KEY is not set: using OpenAI's gpt-4o-mini in Anthropic's place")
-                return self.openai_client("gpt-4o-mini")
             kwargs.setdefault("max_retries", 0)
             return AnthropicChatCompletionClient(model=model, **kwargs)
-        assert self.provider is not None
+        if not anthropic_available():
+            return self.openai_client("gpt-4o-mini")
+        if self.provider is None:
+            raise ConfigurationError(
+                "agentkit demo", "has no HTTP fake provider in this mode.", f"Install it: {install_hint('anthropic')}"
+            )
         return self.provider.anthropic_client(model, **kwargs)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from autogen_agentchat.agents import AssistantAgent
 from autogen_agentchat.teams import RoundRobinGroupChat
+from autogen_core.models import ChatCompletionClient
 
 from ..conditions import BudgetTermination
 from ..models import MeteredChatCompletionClient
@@ -27,8 +28,22 @@ async def run(env: DemoEnv) -> ActReport:
         on_threshold=lambda e: env.narrate(f"soft threshold: {e['limit']} at {e['fraction']:.0%} — time to wrap up"),
         ledger=ledger,
     )
-    inner = env.openai_client("gpt-4o-mini", max_tokens=300)
-    client = MeteredChatCompletionClient(inner, budget=budget, on_refusal="stop")
+    if env.scripted:
+        from ..testing import ScriptedChatCompletionClient
+
+        inner: ChatCompletionClient = ScriptedChatCompletionClient(
+            [
+                "Budget your agents like you budget your cloud.",
+                "Too generic; say what it stops.",
+                "Stop runaway agents before they spend your money.",
+                "Better; 'runaway' carries it.",
+            ],
+            model="gpt-4o-mini",
+            when_exhausted="cycle",
+        )
+    else:
+        inner = env.openai_client("gpt-4o-mini", max_tokens=300)
+    client = MeteredChatCompletionClient(inner, budget=budget, on_refusal="stop", default_max_output_tokens=300)
     writer = AssistantAgent("writer", model_client=client, system_message="Improve the draft in one sentence.")
     critic = AssistantAgent("critic", model_client=client, system_message="Criticise the draft in one sentence.")
     team = RoundRobinGroupChat([writer, critic], termination_condition=budget)
@@ -38,12 +53,8 @@ async def run(env: DemoEnv) -> ActReport:
     await client.close()
     snapshot = ledger.snapshot(records=False)
     env.narrate(f"stop: {result.stop_reason}")
-    for line in snapshot.table().splitlines():
-        env.narrate(line)
-    for line in snapshot.table(by="model").splitlines()[:2]:
-        env.narrate(line)
-    for line in snapshot.table(by="model").splitlines()[2:-3]:
-        env.narrate(line)
+    env.narrate_table(snapshot.table().splitlines())
+    env.narrate_table(snapshot.table(by="model").splitlines()[:-3])
     totals = snapshot.totals
     facts: dict[str, object] = {"limit_usd": str(LIMIT_USD), "spent_usd": str(totals.cost_usd)}
     for agent, t in sorted(snapshot.by_agent.items()):

@@ -7,6 +7,7 @@ import time
 from autogen_agentchat.agents import AssistantAgent
 from autogen_agentchat.conditions import MaxMessageTermination
 from autogen_agentchat.teams import RoundRobinGroupChat
+from autogen_core.models import ChatCompletionClient
 
 from ..deadlines import run_with_deadline
 from ._framework import ActReport, DemoEnv
@@ -20,17 +21,31 @@ REVIEWER_MODEL = "gpt-4o"
 
 async def run(env: DemoEnv) -> ActReport:
     """Run writer -> reviewer under a 1.5 s hard deadline while the reviewer's provider hangs."""
-    if env.provider is not None:
+    writer_client: ChatCompletionClient
+    reviewer_client: ChatCompletionClient
+    task = "Write one sentence about the sea."
+    if env.scripted:
+        from ..testing import Scripted, ScriptedChatCompletionClient
+
+        writer_client = ScriptedChatCompletionClient(
+            ["The sea keeps every secret the shore forgets.", "The sea, briefly: vast."], model=WRITER_MODEL
+        )
+        reviewer_client = ScriptedChatCompletionClient(
+            [Scripted("(never arrives)", latency=3600), "Good."], model=REVIEWER_MODEL
+        )
+        env.narrate(f"the reviewer's model ({REVIEWER_MODEL}) takes the request and never answers")
+    elif env.provider is not None:
         from ..testing import Fault
 
         env.provider.always(REVIEWER_MODEL, Fault.hang())
         env.narrate(f"the reviewer's provider ({REVIEWER_MODEL}) accepts the request and never answers")
-        task = "Write one sentence about the sea."
+        writer_client = env.openai_client(WRITER_MODEL)
+        reviewer_client = env.openai_client(REVIEWER_MODEL)
     else:
         env.narrate("live: the reviewer is asked for a long essay, which cannot finish in time")
         task = "Write one sentence about the sea. Reviewer: answer with a 3000-word essay on it."
-    writer_client = env.openai_client(WRITER_MODEL)
-    reviewer_client = env.openai_client(REVIEWER_MODEL)
+        writer_client = env.openai_client(WRITER_MODEL)
+        reviewer_client = env.openai_client(REVIEWER_MODEL)
     team = RoundRobinGroupChat(
         [
             AssistantAgent("writer", model_client=writer_client, system_message="Write one sentence."),
@@ -43,13 +58,14 @@ async def run(env: DemoEnv) -> ActReport:
     result = await run_with_deadline(team, task=task, hard=HARD_S)
     elapsed = time.monotonic() - started
     for message in result.messages:
-        env.narrate(f"kept  {message.source}: {message.to_text()[:60]}")
+        env.narrate(f"kept  {message.source}: {env.excerpt(message.to_text())}")
     env.narrate(f"returned after {elapsed:.2f} s: {result.stop_reason}")
     hard_stop = bool(result.stop_reason and result.stop_reason.startswith("Hard deadline"))
 
     reused = "skipped (live)"
-    if env.provider is not None:
-        env.provider.reset()  # the provider recovers
+    if not env.live:
+        if env.provider is not None:
+            env.provider.reset()  # the provider recovers
         again = await team.run(task="Once more, briefly.")
         reused = f"{len(again.messages)} messages"
         env.narrate(f"the restored team runs again: {[m.source for m in again.messages]}")

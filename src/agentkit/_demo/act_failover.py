@@ -11,7 +11,7 @@ from autogen_core import EVENT_LOGGER_NAME
 
 from .._callinfo import answered_by
 from ..events import AgentkitEvent
-from ._framework import ActReport, DemoEnv
+from ._framework import ActReport, DemoEnv, anthropic_available
 
 TITLE = "Provider failover (FailoverChatCompletionClient: primary 503 -> backup answers)"
 
@@ -37,6 +37,12 @@ class _Narrator(logging.Handler):
             self.env.narrate(f"circuit of {fields['member']} is now {fields['state']}")
 
 
+class ServiceUnavailableError(Exception):
+    """What a provider SDK raises for HTTP 503 (agentkit classifies errors by ``status_code``)."""
+
+    status_code = 503
+
+
 def _dead_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,6 +62,15 @@ async def run(env: DemoEnv) -> ActReport:
         )
         backup = env.openai_client("gpt-4o-mini")
         env.narrate(f"primary: a dead route (127.0.0.1:{port}, nothing listens); backup: the real API")
+    elif env.scripted:
+        from ..testing import ScriptedChatCompletionClient
+
+        primary = ScriptedChatCompletionClient([ServiceUnavailableError("HTTP 503: overloaded")] * 4, model="gpt-4o")
+        backup = ScriptedChatCompletionClient(
+            ["It retries and then hands the call to the next provider, so the agent still gets an answer."],
+            model="claude-3-5-sonnet-20240620",
+        )
+        env.narrate("primary: gpt-4o raising HTTP 503; backup: claude-3-5-sonnet (in-process scripted clients)")
     else:
         from ..testing import Fault
 
@@ -63,7 +78,8 @@ async def run(env: DemoEnv) -> ActReport:
         env.provider.always("gpt-4o", Fault.status(503))
         primary = env.openai_client("gpt-4o")
         backup = env.anthropic_client("claude-3-5-sonnet-20240620")
-        env.narrate("primary: OpenAI gpt-4o answering HTTP 503; backup: Anthropic claude-3-5-sonnet (fake provider)")
+        named = "Anthropic claude-3-5-sonnet" if anthropic_available() else "OpenAI gpt-4o-mini (no anthropic extra)"
+        env.narrate(f"primary: OpenAI gpt-4o answering HTTP 503; backup: {named} (fake provider)")
     client = FailoverChatCompletionClient(
         [FailoverMember(primary, name="primary"), FailoverMember(backup, name="backup")],
         max_attempts=2,
@@ -85,7 +101,7 @@ async def run(env: DemoEnv) -> ActReport:
         logger.setLevel(previous_level)
         await client.close()
     reply = result.messages[-1].to_text()
-    env.narrate(f"assistant: {reply[:70]}")
+    env.narrate(f"assistant: {env.excerpt(reply)}")
     outcomes = [a["outcome"] for a in narrator.attempts]
     served_by = who.member if who is not None else "?"
     ok = outcomes[-1:] == ["ok"] and narrator.attempts[-1]["member"] == "backup" and len(outcomes) >= 2

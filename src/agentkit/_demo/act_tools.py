@@ -10,6 +10,8 @@ from typing import Any
 
 from autogen_agentchat.agents import AssistantAgent
 from autogen_agentchat.messages import ToolCallExecutionEvent
+from autogen_core import FunctionCall
+from autogen_core.models import ChatCompletionClient, CreateResult, RequestUsage
 from autogen_core.tools import FunctionTool
 
 from ..tools import PolicyWorkbench, ToolPolicy
@@ -59,28 +61,52 @@ async def run(env: DemoEnv) -> ActReport:
     """A model asks for delete_file, a read outside the data directory and a legitimate read."""
     _EXECUTED.clear()
     model = "gpt-4o-mini"
+    calls = [
+        ("delete_file", {"path": "report.txt"}),
+        ("read_file", {"path": "../../../etc/passwd"}),
+        ("read_file", {"path": "report.txt"}),
+    ]
+    answer = "The report looks fine; I was not allowed to delete it or read outside the data folder."
+    client: ChatCompletionClient
+    if env.scripted:
+        from ..testing import ScriptedChatCompletionClient
+
+        client = ScriptedChatCompletionClient(
+            [
+                CreateResult(
+                    finish_reason="function_calls",
+                    content=[
+                        FunctionCall(id=f"call_{i}", name=name, arguments=json.dumps(args))
+                        for i, (name, args) in enumerate(calls)
+                    ],
+                    usage=RequestUsage(prompt_tokens=60, completion_tokens=30),
+                    cached=False,
+                ),
+                answer,
+            ],
+            model=model,
+        )
+    else:
+        client = env.openai_client(model)
     if env.provider is not None:
         from ..testing import Reply
 
         env.provider.script(
             model,
-            Reply.tool_calls(
-                [
-                    ("delete_file", {"path": "report.txt"}),
-                    ("read_file", {"path": "../../../etc/passwd"}),
-                    ("read_file", {"path": "report.txt"}),
-                ]
-            ),
-            Reply.text("The report looks fine; I was not allowed to delete it or read outside the data folder."),
+            Reply.tool_calls(calls),
+            Reply.text(answer),
         )
-    client = env.openai_client(model)
     with tempfile.TemporaryDirectory() as tmp:
         audit_path = os.path.join(tmp, "tool-audit.jsonl")
         tools = [FunctionTool(read_file, "Read a file."), FunctionTool(delete_file, "Delete a file.")]
-        workbench = PolicyWorkbench.from_tools(tools, POLICY, audit_path=audit_path, agent="clerk")
+        # advertise_denied: the model is offered delete_file too, so that its refusal happens (and is audited)
+        # here rather than in AutoGen's "tool not found" path, which no policy sees.
+        workbench = PolicyWorkbench.from_tools(
+            tools, POLICY, audit_path=audit_path, agent="clerk", advertise_denied=True
+        )
         advertised = [t["name"] for t in await workbench.list_tools()]
-        env.narrate(f"policy: allow read_file inside /srv/demo/data, deny delete_*; model is offered {advertised}")
-        env.narrate("the model asks for delete_file anyway, a read of ../../../etc/passwd, and report.txt")
+        env.narrate(f"policy: allow read_file inside /srv/demo/data, deny delete_*; the model sees {advertised}")
+        env.narrate("the model asks for delete_file, a read of ../../../etc/passwd, and report.txt")
         agent = AssistantAgent(
             "clerk",
             model_client=client,
@@ -96,7 +122,7 @@ async def run(env: DemoEnv) -> ActReport:
                 for call in message.content:
                     refused += bool(call.is_error)
                     mark = "REFUSED" if call.is_error else "ran    "
-                    env.narrate(f"{mark} {call.name}: {call.content[:100]}")
+                    env.narrate(f"{mark} {call.name}: {env.excerpt(call.content, room=2 * env.width)}")
         records = _read_jsonl(audit_path)
     for record in records:
         env.narrate(
@@ -104,7 +130,7 @@ async def run(env: DemoEnv) -> ActReport:
             f"args={json.dumps(record['arguments'])} agent={record['agent']}"
         )
     env.narrate(f"tool bodies that really ran: {_EXECUTED}")
-    env.narrate(f"answer: {result.messages[-1].to_text()[:90]}")
+    env.narrate(f"answer: {env.excerpt(result.messages[-1].to_text())}")
     safe = not any(call.startswith("delete_file") or "passwd" in call for call in _EXECUTED)
     return ActReport(
         name="tools",
@@ -114,5 +140,5 @@ async def run(env: DemoEnv) -> ActReport:
             "ran": ", ".join(_EXECUTED) or "none",
             "audited": ", ".join(f"{r['tool']}:{r['decision']}({r['rule']})" for r in records),
         },
-        ok=safe and (env.live or (refused == 2 and len(_EXECUTED) == 1 and len(records) == 2)),
+        ok=safe and len(records) == refused + len(_EXECUTED) and (env.live or (refused == 2 and len(_EXECUTED) == 1)),
     )
