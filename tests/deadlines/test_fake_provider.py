@@ -50,10 +50,11 @@ async def test_hung_provider_is_interrupted_within_the_deadline(fake_provider: F
     assert result.stop_reason.startswith("Hard deadline of 0.5 s reached")
     assert len(fp.requests_for("hung-model")) == 1
 
-    # The team is usable again: with the provider healthy, the next run completes.
+    # The team is usable again: with the provider healthy, the next run completes, starting with the
+    # interrupted speaker (after_hard_stop="restore" gives it its turn back).
     fp.reset()
     again = await asyncio.wait_for(team.run(task="Another one."), timeout=10)
-    assert [m.source for m in again.messages] == ["user", "writer", "reviewer", "writer"]
+    assert [m.source for m in again.messages] == ["user", "reviewer", "writer", "reviewer"]
     for agent in (writer, reviewer):
         await agent._model_client.close()
 

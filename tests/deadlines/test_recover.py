@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentkit.deadlines._recover import undo_interrupted_turn
+from agentkit.deadlines._recover import resume_with_speaker, undo_interrupted_turn
 
 
 def user(source: str, content: str) -> dict[str, Any]:
@@ -72,3 +72,21 @@ def test_states_without_agent_contexts_pass_through() -> None:
     state = {"agent_states": {"nested": {"type": "TeamState", "agent_states": {}}}}
     assert undo_interrupted_turn(state) == state
     assert undo_interrupted_turn({"type": "other"}) == {"type": "other"}
+
+
+def test_the_manager_gives_the_interrupted_speaker_its_turn_back() -> None:
+    names = ["writer", "reviewer", "editor"]
+    thread = [text("user", "go"), text("writer", "w1")]
+    state = {
+        "agent_states": {
+            "round_robin": {"type": "RoundRobinManagerState", "message_thread": thread, "next_speaker_index": 2},
+            "selector": {"type": "SelectorManagerState", "message_thread": thread, "previous_speaker": "reviewer"},
+            "swarm": {"type": "SwarmManagerState", "message_thread": thread, "current_speaker": "reviewer"},
+        }
+    }
+    fixed = resume_with_speaker(state, "reviewer", names)["agent_states"]
+    assert fixed["round_robin"]["next_speaker_index"] == 1  # AutoGen had moved past the reviewer already
+    assert fixed["selector"]["previous_speaker"] == "writer"  # the reviewer may be selected again
+    assert fixed["swarm"] == state["agent_states"]["swarm"]
+    fresh = {"agent_states": {"selector": {"type": "SelectorManagerState", "message_thread": [text("user", "go")]}}}
+    assert resume_with_speaker(fresh, "writer", names)["agent_states"]["selector"]["previous_speaker"] is None

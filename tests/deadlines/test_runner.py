@@ -107,13 +107,16 @@ async def test_hard_deadline_interrupts_a_hung_call_and_keeps_partial_messages(e
 
 
 @pytest.mark.parametrize(
-    ("mode", "b_sees"),
+    ("mode", "second_run", "b_sees"),
     [
-        ("restore", [("user", "go"), ("a", "a1"), ("user", "again"), ("a", "a2")]),  # conversation kept, no dupes
-        ("reset", [("user", "again"), ("a", "a2")]),  # agents forgot the first run
+        # conversation kept, no dupes; the interrupted speaker b gets its turn back
+        ("restore", [("b", "b2"), ("a", "a2")], [("user", "go"), ("a", "a1"), ("user", "again")]),
+        ("reset", [("a", "a2"), ("b", "b2")], [("user", "again"), ("a", "a2")]),  # agents forgot the first run
     ],
 )
-async def test_team_is_usable_after_a_hard_stop(mode: str, b_sees: list[tuple[str, str]]) -> None:
+async def test_team_is_usable_after_a_hard_stop(
+    mode: str, second_run: list[tuple[str, str]], b_sees: list[tuple[str, str]]
+) -> None:
     clock = ManualClock()
     team = team_of(clock, ["a1", "a2"], [Scripted("never", latency=HANG), "b2"])
     first = await drive(clock, run_with_deadline(team, task="go", hard=5, clock=clock, after_hard_stop=mode), until=5)  # type: ignore[arg-type]
@@ -121,7 +124,7 @@ async def test_team_is_usable_after_a_hard_stop(mode: str, b_sees: list[tuple[st
     assert first.stop_reason.startswith("Hard deadline")
     # Without the runner's recovery this second run would stall: AutoGen's manager still waits for b.
     second = await asyncio.wait_for(team.run(task="again"), timeout=30)
-    assert [(m.source, m.to_text()) for m in second.messages] == [("user", "again"), ("a", "a2"), ("b", "b2")]
+    assert [(m.source, m.to_text()) for m in second.messages] == [("user", "again"), *second_run]
     assert second.stop_reason == "Maximum number of messages 3 reached, current message count: 3"
     seen = [(getattr(m, "source", ""), m.content) for m in client_of(team, 1).calls[1].messages[1:]]
     assert seen == b_sees
@@ -299,7 +302,7 @@ async def test_callers_own_cancellation_still_raises() -> None:
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(run, timeout=30)
     second = await asyncio.wait_for(team.run(task="again"), timeout=30)  # recovered anyway
-    assert [m.source for m in second.messages] == ["user", "a", "b"]
+    assert [m.source for m in second.messages] == ["user", "b", "a"]  # b's interrupted turn comes first
 
 
 async def test_consumer_that_stops_early_stops_the_run() -> None:
@@ -313,7 +316,7 @@ async def test_consumer_that_stops_early_stops_the_run() -> None:
     assert client_of(team, 1).calls[0].outcome == "CancelledError"
     assert clock.pending_sleepers == 0
     second = await asyncio.wait_for(team.run(task="again"), timeout=30)
-    assert [m.source for m in second.messages] == ["user", "a", "b"]
+    assert [m.source for m in second.messages] == ["user", "b", "a"]  # b's interrupted turn comes first
 
 
 @pytest.mark.parametrize(
@@ -420,12 +423,12 @@ async def test_hung_tool_in_a_team_is_cancelled_and_its_turn_undone() -> None:
     assert result.stop_reason is not None
     assert result.stop_reason.startswith("Hard deadline of 30 s")
     # "restore" undid the researcher's interrupted turn: its context no longer holds the dangling tool call,
-    # and the messages it had taken from its buffer are delivered once, not twice.
+    # the messages it had taken from its buffer are delivered once, not twice, and it speaks first again.
     second = await asyncio.wait_for(team.run(task="again"), timeout=30)
     assert [(m.source, m.to_text()) for m in second.messages] == [
         ("user", "again"),
-        ("writer", "w2"),
         ("researcher", "found it"),
+        ("writer", "w2"),
     ]
     seen = [(getattr(m, "source", ""), m.content) for m in researcher_client.calls[1].messages[1:]]
-    assert seen == [("user", "go"), ("writer", "w1"), ("user", "again"), ("writer", "w2")]
+    assert seen == [("user", "go"), ("writer", "w1"), ("user", "again")]

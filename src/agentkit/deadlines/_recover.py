@@ -7,8 +7,9 @@ interrupted agent's container still buffers the messages it had already added to
 ``"reset"`` calls ``team.reset()``. ``"restore"`` keeps the conversation: it saves the team's state, resets
 the team, and loads the state back with the interrupted turn undone: the interrupted agent's model context
 is cut back to where its turn began (its buffered messages stay buffered, so it sees them again when it next
-speaks). The manager's state holds completed turns only, so it is kept as is (a round-robin team continues
-with the speaker after the interrupted one).
+speaks), and the manager is set to give the interrupted speaker its turn again — a round-robin team's next
+run starts with the interrupted speaker (AutoGen had already moved its index past it), a selector team may
+pick it again (it is no longer the "previous speaker"), a swarm keeps it as its current speaker.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from autogen_agentchat.base import ChatAgent, TaskRunner, Team
 from autogen_agentchat.messages import BaseChatMessage, MessageFactory
 from autogen_core import AgentId, CancellationToken
 
-__all__ = ("AfterHardStop", "recover", "undo_interrupted_turn")
+__all__ = ("AfterHardStop", "recover", "resume_with_speaker", "undo_interrupted_turn")
 
 AfterHardStop = Literal["reset", "restore", "none"]
 """What the deadline runner does to a team after a hard stop (see ``run_stream_with_deadline``)."""
@@ -29,15 +30,18 @@ AfterHardStop = Literal["reset", "restore", "none"]
 async def recover(target: TaskRunner, mode: AfterHardStop) -> None:
     """Make ``target`` usable again after a cancelled run."""
     if isinstance(target, Team):
-        await _release_interrupted_speakers(target)
+        interrupted = await _release_interrupted_speakers(target)
         if mode == "none":
             return
         if mode == "reset":
             await target.reset()
             return
-        state = await target.save_state()
+        state = undo_interrupted_turn(await target.save_state())
+        names = getattr(target, "_participant_names", None)
+        if len(interrupted) == 1 and isinstance(names, list) and interrupted[0] in names:
+            state = resume_with_speaker(state, interrupted[0], names)
         await target.reset()
-        await target.load_state(undo_interrupted_turn(state))
+        await target.load_state(state)
     elif isinstance(target, ChatAgent) and mode != "none":
         if mode == "reset":
             await target.on_reset(CancellationToken())
@@ -46,8 +50,8 @@ async def recover(target: TaskRunner, mode: AfterHardStop) -> None:
         await target.load_state(_fix_agent_state(state, cut=None))
 
 
-async def _release_interrupted_speakers(team: Team) -> None:
-    """Clear the group chat manager's list of active speakers, which ``team.reset()`` does not do.
+async def _release_interrupted_speakers(team: Team) -> list[str]:
+    """Clear the group chat manager's list of active speakers, which ``team.reset()`` does not do; return it.
 
     In AutoGen 0.7.5 the manager records the speakers it is waiting for in ``_active_speakers`` and only
     removes one when its response arrives; a cancelled turn never responds, and ``reset()`` does not clear
@@ -58,13 +62,40 @@ async def _release_interrupted_speakers(team: Team) -> None:
     topic = getattr(team, "_group_chat_manager_topic_type", None)
     key = getattr(team, "_team_id", None)
     if runtime is None or not isinstance(topic, str) or not isinstance(key, str):
-        return
+        return []
     if not hasattr(runtime, "try_get_underlying_agent_instance"):
-        return
+        return []
     manager = await runtime.try_get_underlying_agent_instance(AgentId(type=topic, key=key))
     speakers = getattr(manager, "_active_speakers", None)
-    if isinstance(speakers, list):
-        speakers.clear()
+    if not isinstance(speakers, list):
+        return []
+    interrupted = [name for name in speakers if isinstance(name, str)]
+    speakers.clear()
+    return interrupted
+
+
+def resume_with_speaker(state: Mapping[str, Any], speaker: str, participants: Sequence[str]) -> Mapping[str, Any]:
+    """A copy of a saved team state whose manager gives ``speaker`` (the interrupted one) the next turn.
+
+    AutoGen's managers record a speaker when they select it, before its turn runs: a round-robin manager has
+    already moved ``next_speaker_index`` past it, a selector manager already calls it the previous speaker
+    (and would exclude it from the next selection). A swarm's current speaker is still the interrupted one,
+    and other managers' states are kept as they are.
+    """
+    agent_states = state.get("agent_states")
+    if not isinstance(agent_states, Mapping):
+        return state
+    fixed: dict[str, Any] = {}
+    for name, value in agent_states.items():
+        kind = value.get("type") if isinstance(value, Mapping) else None
+        if kind == "RoundRobinManagerState":
+            value = {**value, "next_speaker_index": list(participants).index(speaker)}
+        elif kind == "SelectorManagerState":
+            thread = value.get("message_thread") or []
+            spoke = [m.get("source") for m in thread if isinstance(m, Mapping) and m.get("source") in participants]
+            value = {**value, "previous_speaker": spoke[-1] if spoke else None}
+        fixed[name] = value
+    return {**state, "agent_states": fixed}
 
 
 def undo_interrupted_turn(state: Mapping[str, Any]) -> Mapping[str, Any]:
