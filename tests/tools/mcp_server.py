@@ -1,4 +1,4 @@
-"""A tiny real MCP server (stdio) for the PolicyWorkbench tests: a file reader, a fetcher and a deleter."""
+"""A tiny real MCP server (stdio or in-memory) for the PolicyWorkbench tests: file readers, a fetcher, a deleter."""
 
 from __future__ import annotations
 
@@ -30,6 +30,20 @@ def fetch(url: str) -> str:
     """Pretend to fetch a URL; echoes it."""
     _log(f"fetch {url}")
     return f"fetched {url}"
+
+
+@server.tool()
+def read_paths(paths: str | list[str]) -> str:
+    """Pretend to read one or more files; FastMCP JSON-decodes a string argument for this parameter."""
+    _log(f"read_paths {json.dumps(paths)}")
+    return json.dumps(paths)
+
+
+@server.tool()
+def read_untyped(path):  # type: ignore[no-untyped-def]  # deliberately unannotated
+    """Pretend to read a file; the parameter is unannotated, so FastMCP decodes JSON strings for it too."""
+    _log(f"read_untyped {json.dumps(path)}")
+    return json.dumps(path)
 
 
 @server.tool()
