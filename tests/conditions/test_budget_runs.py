@@ -153,7 +153,7 @@ async def test_magentic_one_admission_refuses_the_fifth_request(fp: FakeProvider
     assert len(fp.requests) == 4
     assert result.stop_reason == "Budget reached: max_requests=4 reached (observed 4 requests) after 4 requests."
     assert result.messages[-1].source == "writer"
-    assert "[budget] Refused a call" in str(result.messages[-1].content)
+    assert "[budget] Refused a call" in result.messages[-1].to_text()
 
 
 async def test_a_resumed_run_counts_its_first_call(fp: FakeProvider) -> None:

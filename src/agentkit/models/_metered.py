@@ -153,11 +153,15 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
     chunk (streams) and the number of tool calls requested. Streams are recorded when they finish.
 
     **What it reads.** Token counts come from ``CreateResult.usage``. The model recorded is the one that
-    answered (from a failover client, or the provider response); if the price table does not know that name
-    (e.g. a new dated snapshot), the call is priced as the requested model. For non-streamed OpenAI and Anthropic
-    calls, cached-input, cache-write and reasoning tokens and the served model name come from the provider
-    response AutoGen logs (``capture_usage_details``; see ``agentkit.models._metered_capture``). OpenAI
-    streams report no usage unless asked: with ``request_stream_usage`` (default: automatically when an
+    answered (the failover member that answered, or the name in the provider response); if the price table
+    does not know the served name (e.g. a new dated snapshot), the call is priced as the model requested of
+    the client that answered — a failover member without a known price is recorded unpriced
+    (``cost_usd=None``, with an :class:`~agentkit.pricing.UnpricedModelWarning`), never at another member's
+    price. For OpenAI and Anthropic calls, streamed or not, cached-input, cache-write and reasoning tokens and
+    the served model name come from the provider's response (``capture_usage_details``; see
+    ``agentkit.models._metered_capture``: the response AutoGen logs, and for streams the usage read off the
+    wire), so a streamed call costs exactly what the same call costs unstreamed. OpenAI streams report no
+    usage unless asked: with ``request_stream_usage`` (default: automatically when an
     OpenAI client is inside) the client adds ``stream_options={"include_usage": True}`` to
     ``extra_create_args`` unless you set ``stream_options`` yourself. A result without usage (0/0 tokens
     for a non-empty answer) is estimated offline and recorded with ``estimated=True``.
@@ -201,8 +205,8 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
             data alone; unknown models warn once).
         budget: Budget for admission control (not serialised).
         request_stream_usage: Ask OpenAI streams for their usage chunk (``None`` = when OpenAI is inside).
-        capture_usage_details: Read cached/reasoning tokens and the served model from AutoGen's
-            ``LLMCallEvent``.
+        capture_usage_details: Read cached/reasoning tokens and the served model from the provider response
+            (AutoGen's ``LLMCallEvent``; for streams, the SDK stream's usage events).
         default_max_output_tokens: Output cap assumed for the worst case when the request sets none.
         on_refusal: ``"raise"`` or ``"stop"``.
         prompt_estimator: ``(messages, tools) -> tokens`` for the worst case (not serialised).
