@@ -27,7 +27,9 @@ def make_client(url: str, scope: str, *, max_requests: int | None = None, max_co
         store=url, store_scope=scope, prices=PRICES,
     )  # fmt: skip
     inner = ScriptedChatCompletionClient(["one two three"], model=MODEL, when_exhausted="repeat_last", latency=latency)
-    return MeteredChatCompletionClient(inner, budget=budget, prices=PRICES, model=MODEL, default_max_output_tokens=max_tokens)
+    return MeteredChatCompletionClient(
+        inner, budget=budget, prices=PRICES, model=MODEL, default_max_output_tokens=max_tokens
+    )
 
 
 async def run_calls(client: MeteredChatCompletionClient, calls: int) -> dict[str, Any]:
@@ -50,11 +52,24 @@ async def run_calls(client: MeteredChatCompletionClient, calls: int) -> dict[str
 
 def worker(url: str, scope: str, calls: int, limits: dict[str, Any], start: Any, out: Any) -> None:
     """Process entry point: wait for the start signal, run ``calls`` concurrent calls, report."""
-    client = make_client(url, scope, **limits)
-    start.wait()
-    result = asyncio.run(run_calls(client, calls))
-    out.put(result)
+    try:
+        client = make_client(url, scope, **limits)
+        start.wait()
+        out.put(asyncio.run(run_calls(client, calls)))
+    except BaseException as error:  # report instead of leaving the test waiting
+        out.put({"error": repr(error)})
+        raise
 
 
 def total_cost(results: list[dict[str, Any]]) -> Decimal:
     return sum((Decimal(r["cost"]) for r in results), Decimal(0))
+
+
+def holder(url: str, scope: str, calls: int) -> None:
+    """Process entry point: admit ``calls`` calls whose model never answers (the test kills this process)."""
+
+    async def main() -> None:
+        client = make_client(url, scope, max_requests=calls, latency=3600.0)
+        await asyncio.gather(*(client.create(MESSAGES) for _ in range(calls)))
+
+    asyncio.run(main())

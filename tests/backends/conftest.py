@@ -44,7 +44,7 @@ async def flushed(redis_url: str) -> AsyncIterator[str]:
     client = redis_asyncio.from_url(redis_url)
     await client.flushdb()
     await client.aclose()
-    yield redis_url
+    return redis_url
 
 
 @pytest.fixture(autouse=True)

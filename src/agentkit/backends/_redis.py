@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 _log = logging.getLogger("agentkit.backends")
 
-_OPTIONS = ("namespace", "on_unavailable", "timeout", "reservation_ttl", "scope_ttl", "password_env")
+_OPTIONS = ("namespace", "on_unavailable", "timeout", "reservation_ttl", "scope_ttl", "password_env", "max_connections")
 _SCHEMES = ("redis", "rediss", "unix")
 _NAME = re.compile(r"^[A-Za-z0-9_.:@/=+-]{1,200}$")
 _MASK = "***"
@@ -114,6 +114,7 @@ class RedisStore:
         scope_ttl: Seconds a budget scope's keys live after their last write (``None``: forever). Use it for
             per-run scopes.
         password_env: Name of an environment variable holding the password (keeps it out of URLs and configs).
+        max_connections: Connections per process (default 16); concurrent calls wait for one within ``timeout``.
     """
 
     def __init__(
@@ -126,6 +127,7 @@ class RedisStore:
         reservation_ttl: float | None = None,
         scope_ttl: float | None = None,
         password_env: str | None = None,
+        max_connections: int | None = None,
     ) -> None:
         """Validate the options (keyword arguments win over the URL's query); nothing connects until first use."""
         self._url: str | None = None  # as given (never shown: it may hold a password)
@@ -169,6 +171,7 @@ class RedisStore:
             "reservation_ttl": reservation_ttl,
             "scope_ttl": scope_ttl,
             "password_env": password_env,
+            "max_connections": max_connections,
         }
         for key, value in explicit.items():
             if value is not None:
@@ -185,11 +188,19 @@ class RedisStore:
             )
         self.namespace = namespace
         self.on_unavailable: FailureMode = mode
-        self.timeout = _seconds(given.get("timeout", 0.5), "timeout")
+        self.timeout = _seconds(given.get("timeout", 1.0), "timeout")
         self.reservation_ttl = _seconds(given.get("reservation_ttl", 60.0), "reservation_ttl")
         ttl = given.get("scope_ttl")
         self.scope_ttl = None if ttl in (None, "", "none") else _seconds(ttl, "scope_ttl")
         self.password_env: str | None = given.get("password_env") or None
+        try:
+            self.max_connections = int(given.get("max_connections", 16))
+        except (TypeError, ValueError):
+            self.max_connections = 0
+        if self.max_connections < 1:
+            raise ConfigurationError(
+                "max_connections", f"must be a positive integer, got {given.get('max_connections')!r}.", "E.g. 16."
+            )
         self._client: Any = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._shas: dict[str, str] = {}
@@ -218,11 +229,13 @@ class RedisStore:
             "reservation_ttl": self.reservation_ttl,
             "scope_ttl": self.scope_ttl,
             "password_env": self.password_env,
+            "max_connections": self.max_connections,
         }
         defaults: dict[str, Any] = {
+            "max_connections": 16,
             "namespace": "default",
             "on_unavailable": "closed",
-            "timeout": 0.5,
+            "timeout": 1.0,
             "reservation_ttl": 60.0,
         }
         extra = [
@@ -270,7 +283,12 @@ class RedisStore:
                     "Set it to the Redis password.",
                 )
             kwargs["password"] = password
-        return redis_asyncio.from_url(self._connect_url, **kwargs)
+        # A bounded pool: hundreds of concurrent calls share a few connections instead of opening one each.
+        pool = redis_asyncio.BlockingConnectionPool.from_url(
+            self._connect_url, max_connections=self.max_connections, timeout=self.timeout, **kwargs
+        )
+        from_pool = getattr(redis_asyncio.Redis, "from_pool", None)  # redis-py >= 5.0.1: the client owns the pool
+        return from_pool(pool) if from_pool is not None else redis_asyncio.Redis(connection_pool=pool)
 
     def client(self) -> Any:
         """The ``redis.asyncio`` client for the running event loop (created on first use)."""
