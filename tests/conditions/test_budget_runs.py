@@ -5,10 +5,12 @@ messages mode, tool calls are counted even from events that carry no usage."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from autogen_agentchat.agents import AssistantAgent, BaseChatAgent
 from autogen_agentchat.base import Response
@@ -24,7 +26,10 @@ from agentkit.testing import FakeProvider, Reply
 from agentkit.usage import UsageLedger
 
 # Every call costs exactly $0.10: 1,000 prompt tokens at $100 per million, no completion price.
-PRICES = {name: {"input_per_mtok": 100, "output_per_mtok": 0} for name in ("orchestrator-model", "agent-model")}
+PRICES = {
+    name: {"input_per_mtok": 100, "output_per_mtok": 0}
+    for name in ("orchestrator-model", "agent-model", "scripted-model")
+}
 JSON_MODEL_INFO: dict[str, Any] = {
     "vision": False,
     "function_calling": True,
@@ -223,3 +228,27 @@ async def test_messages_mode_counts_tool_calls_of_events_without_usage() -> None
     result = await team.run(task="go")
     assert result.stop_reason == "Budget reached: max_tool_calls=3 reached (observed 4 tool calls) after 0 requests."
     assert [type(m).__name__ for m in result.messages] == ["TextMessage", *["ToolCallRequestEvent", "TextMessage"] * 2]
+
+
+async def test_run_with_budget_logs_no_traceback_for_the_refusal(caplog: pytest.LogCaptureFixture) -> None:
+    from agentkit.conditions import run_with_budget
+    from agentkit.testing import Scripted, ScriptedChatCompletionClient
+
+    budget = BudgetTermination(max_requests=3, ledger=UsageLedger())
+    client = MeteredChatCompletionClient(
+        ScriptedChatCompletionClient([Scripted("ok", usage=(10, 5))] * 20), budget=budget, prices=PRICES
+    )
+    team = RoundRobinGroupChat([AssistantAgent("a", model_client=client), AssistantAgent("b", model_client=client)])
+    with caplog.at_level(logging.DEBUG, logger="autogen_core"):
+        result = await run_with_budget(team, task="go")
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith("Budget exceeded: Refused a call to 'scripted-model' by agent 'b'")
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+    # Outside run_with_budget, AutoGen's own logging is untouched.
+    await budget.reset()
+    other = RoundRobinGroupChat([AssistantAgent("c", model_client=client), AssistantAgent("d", model_client=client)])
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="autogen_core"), pytest.raises(RuntimeError, match="BudgetExceeded"):
+        await other.run(task="go")
+    assert any(r.exc_info and "BudgetExceededError" in repr(r.exc_info[1]) for r in caplog.records)

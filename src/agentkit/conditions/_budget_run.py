@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 from autogen_agentchat.base import TaskResult, Team
 from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
 from autogen_core import CancellationToken
+
+from ..exceptions import BudgetExceededError
 
 __all__ = ("BUDGET_STOP_PREFIX", "run_with_budget")
 
@@ -14,6 +18,37 @@ BUDGET_STOP_PREFIX = "Budget exceeded: "
 """``stop_reason`` prefix of a run that :func:`run_with_budget` ended because a call was refused."""
 
 _ERROR_PREFIX = "BudgetExceededError: "
+
+_IN_BUDGET_RUN: ContextVar[bool] = ContextVar("agentkit_budget_run", default=False)
+
+
+class _QuietRefusals(logging.Filter):
+    """Drop AutoGen's tracebacks for a refusal that :func:`run_with_budget` turns into a ``TaskResult``.
+
+    AutoGen's runtime logs every handler that raises, at ERROR with a traceback, on the ``autogen_core``
+    logger: the refused agent's ``BudgetExceededError``, then, from every other participant, ``ValueError:
+    Unhandled message in agent container: GroupChatError`` (its echo of the same error). Inside
+    ``run_with_budget`` the refusal is handled — it becomes the run's result — so those records are noise.
+    The flag travels in a context variable that the team's runtime tasks inherit, so other runs (and any
+    other error, which is still logged and raised) are untouched.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or not _IN_BUDGET_RUN.get():
+            return True
+        error = record.exc_info[1]
+        if isinstance(error, BudgetExceededError):
+            return False
+        return not (isinstance(error, ValueError) and "Unhandled message in agent container" in str(error))
+
+
+_QUIET = _QuietRefusals()
+
+
+def _install_filter() -> None:
+    logger = logging.getLogger("autogen_core")
+    if _QUIET not in logger.filters:
+        logger.addFilter(_QUIET)
 
 
 async def run_with_budget(
@@ -31,10 +66,14 @@ async def run_with_budget(
     catches exactly that error and returns ``TaskResult(messages=<messages produced before the refusal>,
     stop_reason="Budget exceeded: <reason>")``; any other error propagates unchanged.
 
-    After such a stop the team can run again (the refused agent's turn is simply not in its history).
+    After such a stop the team can run again (the refused agent's turn is simply not in its history). The
+    tracebacks AutoGen's runtime logs for the refusal (and its echo in the other participants) are not
+    logged: the refusal is handled here.
     """
+    _install_filter()
     messages: list[BaseAgentEvent | BaseChatMessage] = []
     result: TaskResult | None = None
+    marker = _IN_BUDGET_RUN.set(True)
     try:
         async for item in team.run_stream(
             task=task, cancellation_token=cancellation_token, output_task_messages=output_task_messages
@@ -49,6 +88,8 @@ async def run_with_budget(
             raise
         reason = text[len(_ERROR_PREFIX) :].split("\nTraceback", 1)[0].strip()
         return TaskResult(messages=messages, stop_reason=BUDGET_STOP_PREFIX + reason)
+    finally:
+        _IN_BUDGET_RUN.reset(marker)
     if result is None:  # pragma: no cover - AutoGen's contract
         raise RuntimeError("The team's run_stream() ended without a TaskResult.")
     return result
