@@ -97,7 +97,7 @@ _SCHEME = re.compile(
 _SCHEME_WORDS = ("bearer", "basic", "token", "digest", "negotiate", "apikey", "api-key")
 # "password=...", "api key: ...", '"x-api-key": "..."', "Set-Cookie: ..." (the key is judged by looks_secret)
 _KEY_VALUE = re.compile(
-    r"\b([A-Za-z][A-Za-z0-9_\-.]{0,60}(?: [A-Za-z][A-Za-z0-9_\-]{0,30})?[\"']?\s*[:=]\s*[\"']?)"
+    r"\b([A-Za-z][A-Za-z0-9_\-.]{0,60}(?: [A-Za-z][A-Za-z0-9_\-.]{0,60})?[\"']?\s*[:=]\s*[\"']?)"
     r"([^\s\"'&,;<>)}\]]+)"
 )
 _LONG = re.compile(
