@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -205,6 +206,9 @@ class RedisStore:
         self._client_loop: asyncio.AbstractEventLoop | None = None
         self._shas: dict[str, str] = {}
         self._down: dict[str, bool] = {}
+        self.retry_interval = 1.0
+        self._retry_at = 0.0
+        self._last_error: BaseException | None = None
 
     # -- identity ------------------------------------------------------------------------------------------------
 
@@ -302,17 +306,30 @@ class RedisStore:
         return self._client
 
     async def run(self, operation: str, call: Callable[[Any], Awaitable[T]]) -> T:
-        """Run ``call(client)`` within :attr:`timeout`; failures become :class:`StoreUnavailableError`."""
+        """Run ``call(client)`` within :attr:`timeout`; failures become :class:`StoreUnavailableError`.
+
+        After a failure, operations fail at once (no round trip) for ``retry_interval`` seconds, so an outage
+        costs each call nothing more than its local accounting, not a timeout per round trip.
+        """
+        if self._retry_at and time.monotonic() < self._retry_at:
+            raise self._unavailable(operation, self._last_error or ConnectionError("unavailable"))
         try:
-            return await asyncio.wait_for(call(self.client()), self.timeout)
+            result = await asyncio.wait_for(call(self.client()), self.timeout)
         except ConfigurationError:
             raise
         except (OSError, asyncio.TimeoutError, TimeoutError) as exc:
-            raise self._unavailable(operation, exc) from None
+            raise self._failed(operation, exc) from None
         except Exception as exc:
             if _is_redis_error(exc):
-                raise self._unavailable(operation, exc) from None
+                raise self._failed(operation, exc) from None
             raise
+        self._retry_at = 0.0
+        return result
+
+    def _failed(self, operation: str, exc: BaseException) -> StoreUnavailableError:
+        self._last_error = exc
+        self._retry_at = time.monotonic() + self.retry_interval
+        return self._unavailable(operation, exc)
 
     async def script(self, operation: str, source: str, keys: list[str], args: list[Any]) -> Any:
         """Run a Lua script by SHA (one round trip; loaded once per connection on ``NOSCRIPT``)."""

@@ -272,20 +272,22 @@ class SharedBudget:
         """
         self._budget.release(reservation)
         shared = reservation.shared if isinstance(reservation, _SharedReservation) else None
+        try:
+            await self._push(shared.member if shared is not None else "")
+        except StoreUnavailableError as error:
+            self.store.note_down("settle", error)
+
+    async def _push(self, member: str, *, always: bool = False) -> None:
+        """One SETTLE step: sweep, give ``member`` back, add this process's pending usage."""
         deltas = self._take_pending()
-        if shared is None and not deltas:
+        if not member and not deltas and not always:
             return
         store = self.store
-        scope_ttl_ms = int(store.scope_ttl * 1000) if store.scope_ttl is not None else 0
-        args: list[Any] = [shared.member if shared is not None else "", scope_ttl_ms]
+        args: list[Any] = [member, int(store.scope_ttl * 1000) if store.scope_ttl is not None else 0]
         for field, value in deltas.items():
             args += [field, value]
         try:
             await store.script("settle", SETTLE, self._keys, args)
-        except StoreUnavailableError as error:
-            self._restore_pending(deltas)
-            store.note_down("settle", error)
-            return
         except BaseException:
             self._restore_pending(deltas)
             raise
@@ -296,25 +298,24 @@ class SharedBudget:
         )
 
     async def flush(self) -> None:
-        """Push what this process spent and has not pushed yet (e.g. before a worker exits)."""
+        """Push what this process spent and has not pushed yet (e.g. before a worker exits).
+
+        Raises:
+            StoreUnavailableError: Redis is unreachable (the usage stays pending).
+        """
         self._watch()
-        deltas = self._take_pending()
-        if not deltas:
-            return
-        args: list[Any] = ["", int(self.store.scope_ttl * 1000) if self.store.scope_ttl is not None else 0]
-        for field, value in deltas.items():
-            args += [field, value]
-        try:
-            await self.store.script("settle", SETTLE, self._keys, args)
-        except BaseException:
-            self._restore_pending(deltas)
-            raise
+        await self._push("")
 
     # -- reading and resetting ---------------------------------------------------------------------------------
 
     async def snapshot(self) -> dict[str, int]:
-        """The scope's raw counters (cost in nano-USD), expired reservations swept first."""
-        await self.store.script("settle", SETTLE, self._keys, ["", 0])
+        """The scope's raw counters (cost in nano-USD), after sweeping expired reservations and pushing ours.
+
+        Raises:
+            StoreUnavailableError: Redis is unreachable.
+        """
+        self._watch()
+        await self._push("", always=True)
         raw: dict[str, str] = await self.store.run("read", lambda c: c.hgetall(self._keys[0]))
         return {k: int(v) for k, v in raw.items()}
 

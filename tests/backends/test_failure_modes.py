@@ -1,0 +1,126 @@
+"""Redis stopped or hung mid-run: fail-closed refuses with a clear error, fail-open counts locally, never hangs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from autogen_core import EVENT_LOGGER_NAME
+
+from agentkit.backends import StoreRecoveredEvent, StoreUnavailableEvent
+from agentkit.events import AgentkitEvent
+from agentkit.exceptions import StoreUnavailableError
+
+from ._redis_server import RedisServer, find_redis_server, start_redis_server
+from ._workload import MESSAGES, make_client
+
+
+@pytest.fixture
+def own_server(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """A server of this test's own, to stop and freeze (the session server stays up for the others)."""
+    server = start_redis_server(find_redis_server())
+    yield server
+    if server.process is not None and server.process.poll() is None:
+        os.kill(server.process.pid, signal.SIGCONT)
+    server.close()
+
+
+class _Events(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[AgentkitEvent] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.msg, AgentkitEvent):
+            self.events.append(record.msg)
+
+
+@pytest.fixture
+def events() -> Iterator[_Events]:
+    handler = _Events()
+    logger = logging.getLogger(EVENT_LOGGER_NAME)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def _freeze(server: RedisServer) -> None:
+    assert server.process is not None
+    os.kill(server.process.pid, signal.SIGSTOP)  # accepts connections, never answers: a hung Redis
+
+
+def _thaw(server: RedisServer) -> None:
+    assert server.process is not None
+    os.kill(server.process.pid, signal.SIGCONT)
+
+
+async def _eventually(deadline_s: float, attempt: Any) -> Any:
+    end = time.monotonic() + deadline_s
+    while True:
+        try:
+            return await attempt()
+        except StoreUnavailableError:
+            assert time.monotonic() < end, "the store did not come back in time"
+            await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize("how", ["stopped", "hung"])
+async def test_fail_closed_refuses_with_a_clear_error(own_server: RedisServer, how: str, caplog: Any) -> None:
+    client = make_client(own_server.url + "?timeout=0.3", "closed", max_requests=10)
+    await client.create(MESSAGES)
+    if how == "stopped":
+        own_server.stop()
+    else:
+        _freeze(own_server)
+    with caplog.at_level(logging.WARNING, logger="agentkit.backends"), pytest.raises(StoreUnavailableError) as caught:
+        await asyncio.wait_for(client.create(MESSAGES), 30)  # a guard against a hang, not a speed assertion
+    assert caught.value.operation == "admit"
+    assert caught.value.mode == "closed"
+    assert "Redis store redis://127.0.0.1:" in str(caught.value)
+    assert "unavailable" in str(caught.value)
+    assert any("refusing calls" in r.getMessage() for r in caplog.records)
+    assert client.ledger.totals().requests == 1  # the refused call spent nothing
+    assert client.ledger.totals().refused == 1
+
+
+async def test_fail_open_counts_locally_and_reconciles(own_server: RedisServer, events: _Events, caplog: Any) -> None:
+    client = make_client(own_server.url + "?timeout=0.3&on_unavailable=open", "open", max_requests=10)
+    shared = client.budget.store  # type: ignore[union-attr]
+    await client.create(MESSAGES)
+    _freeze(own_server)
+    with caplog.at_level(logging.WARNING, logger="agentkit.backends"):
+        for _ in range(3):
+            result = await asyncio.wait_for(client.create(MESSAGES), 30)
+            assert result.content == "one two three"
+    down = [e for e in events.events if isinstance(e, StoreUnavailableEvent)]
+    assert down
+    assert down[0]["mode"] == "open"
+    assert any("counting locally" in r.getMessage() for r in caplog.records)
+    assert client.ledger.totals().requests == 4  # local accounting went on
+    _thaw(own_server)
+    await _eventually(20, lambda: client.create(MESSAGES))  # the first call that reaches Redis pushes the backlog
+    usage = await _eventually(20, shared.usage)
+    assert usage.requests == client.ledger.totals().requests  # every outage call reconciled
+    recovered = [e for e in events.events if isinstance(e, StoreRecoveredEvent)]
+    assert recovered
+    assert recovered[0]["reconciled_requests"] >= 3
+
+
+async def test_fail_open_still_enforces_the_local_budget(own_server: RedisServer) -> None:
+    client = make_client(own_server.url + "?timeout=0.3&on_unavailable=open", "open-local", max_requests=2)
+    own_server.stop()
+    await client.create(MESSAGES)
+    await client.create(MESSAGES)
+    from agentkit.exceptions import BudgetExceededError
+
+    with pytest.raises(BudgetExceededError):  # never a silent unlimited budget
+        await client.create(MESSAGES)
