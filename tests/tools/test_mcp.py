@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -76,3 +77,48 @@ async def test_agent_over_guarded_mcp_server_and_round_trip(tmp_path: Path) -> N
         result = await agent.run(task="wipe it")
     assert result.messages[-1].to_text() == "I could not do that."
     assert not log.exists()  # nothing ran on the server
+
+
+async def test_json_in_a_string_and_idn_hosts_are_judged_as_the_server_receives_them(tmp_path: Path) -> None:
+    """Issue #12 items 1 and 2, end to end: AssistantAgent -> PolicyWorkbench -> McpWorkbench -> FastMCP (stdio)."""
+    log = tmp_path / "calls.log"
+    root = tmp_path / "root"
+    root.mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    within = {"path": {"within": [str(root)], "relative_to": str(root)}}
+    policy = {
+        "allow": ["read_paths", "read_untyped", "fetch"],
+        "tools": {
+            "read_paths": {"args": {"paths": within}},
+            "read_untyped": {"args": {"path": within}},
+            "fetch": {"args": {"url": {"url": {"hosts": ["*.example.com", "strasse.de"]}}}},
+        },
+    }
+    sink = MemorySink()
+    model = ScriptedChatCompletionClient(
+        [
+            tool_calls(
+                ("read_paths", json.dumps({"paths": '["../secret.txt"]'})),
+                ("read_untyped", json.dumps({"path": '["../secret.txt"]'})),
+                ("read_paths", json.dumps({"paths": ["a.txt", "../secret.txt"]})),
+                ("fetch", json.dumps({"url": "https://straße.de/"})),
+                ("fetch", json.dumps({"url": "https://ß.example.com/"})),
+                ("read_paths", json.dumps({"paths": '["a.txt", "b.txt"]'})),
+                ("fetch", json.dumps({"url": "https://api.example.com/"})),
+            ),
+            "done",
+        ]
+    )
+    async with PolicyWorkbench(_server(log), policy, audit=sink) as wb:
+        agent = AssistantAgent("reader", model_client=model, workbench=wb)
+        await agent.run(task="read")
+    assert [(r.tool, r.rule) for r in sink.records] == [
+        ("read_paths", "args.paths.path.within"),
+        ("read_untyped", "args.path.path.within"),
+        ("read_paths", "args.paths.path.within"),
+        ("fetch", "args.url.url.idna"),
+        ("fetch", "args.url.url.idna"),
+        ("read_paths", "allow"),
+        ("fetch", "allow"),
+    ]
+    assert log.read_text().splitlines() == ['read_paths ["a.txt", "b.txt"]', "fetch https://api.example.com/"]
