@@ -87,6 +87,10 @@ class Analysis:
     teams: dict[str, str] = field(default_factory=dict)
     """Variables that now hold a v0.4 team (former ``GroupChatManager``) -> the team class."""
     inlined: set[str] = field(default_factory=set)
+    described: set[str] = field(default_factory=set)
+    """Agents whose v0.2 description matters (members of a model-selected group chat): written out."""
+    values: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    """Value of every variable assigned exactly once (by a plain ``name = value``)."""
     """``llm_config`` / ``config_list`` variables folded into a ``translate_config(...)`` call (AK002)."""
 
     def agent(self, node: cst.BaseExpression | None) -> AgentInfo | None:
@@ -145,9 +149,10 @@ class _Analyzer(cst.CSTVisitor):
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
             return
+        var = node.targets[0].target.value
+        self.analysis.values[var] = node.value
         if not isinstance(node.value, cst.Call):
             return
-        var = node.targets[0].target.value
         cls = short(resolve_v02(self.aliases, node.value.func))
         if cls in AGENT_CLASSES:
             args = bind_args(node.value, SIGNATURES[cls])
@@ -177,6 +182,8 @@ class _Analyzer(cst.CSTVisitor):
 
     def leave_Module(self, original_node: cst.Module) -> None:
         self.analysis.ambiguous = {name for name, count in self.bound.items() if count > 1}
+        for name in self.analysis.ambiguous:
+            self.analysis.values.pop(name, None)
 
 
 def analyze(module: cst.Module, enabled: frozenset[Rule]) -> Analysis:
@@ -189,44 +196,12 @@ def analyze(module: cst.Module, enabled: frozenset[Rule]) -> Analysis:
 STOP_SETTINGS = ("is_termination_msg", "max_consecutive_auto_reply")
 
 
-def classify(info: AgentInfo) -> tuple[str | None, str]:
-    """What a v0.2 agent becomes in v0.4: ``("assistant" | "executor" | "human", "")`` or ``(None, reason)``.
-
-    The agent rules (AK003/AK004/AK005) convert exactly these shapes; team rules only build teams whose
-    participants all convert.
-    """
-    mode = info.human_input_mode()
-    code = info.executes_code()
-    blocked = [name for name in ("function_map", "default_auto_reply", "chat_messages") if name in info.args]
-    if blocked:
-        return None, f"`{blocked[0]}` has no v0.4 equivalent"
-    if info.cls == "AssistantAgent":
-        if mode != "NEVER":
-            return None, f"human_input_mode={mode!r} (v0.4 agents never ask a human)"
-        if code:
-            return None, "an AssistantAgent that also executes code"
-        if not info.uses_llm():
-            return None, "an AssistantAgent without llm_config"
-        return "assistant", ""
-    if info.cls == "UserProxyAgent":
-        if info.uses_llm():
-            return None, "a UserProxyAgent with llm_config (it also replied with the model)"
-        if mode == "NEVER" and code and isinstance(info.value("code_execution_config") or cst.Dict([]), cst.Dict):
-            return "executor", ""
-        if mode == "ALWAYS" and code is False:
-            return "human", ""
-        if mode == "NEVER" and code is False:
-            return None, "a UserProxyAgent that neither asks a human nor runs code (it sent empty auto-replies)"
-        return None, f"human_input_mode={mode!r} with code execution (human and executor in one agent)"
-    return None, f"`{info.cls}` (pick AssistantAgent, CodeExecutorAgent or UserProxyAgent)"
-
-
-def stop_settings_todo(info: AgentInfo) -> str | None:
-    """A TODO text for stop settings that are dropped without a team taking them over, else ``None``."""
+def stop_settings_note(info: AgentInfo) -> str | None:
+    """A NOTE for stop settings dropped without a team taking them over, else ``None``."""
     present = [f"{name}={code_of(info.args[name].value)}" for name in STOP_SETTINGS if name in info.args]
     if not present:
         return None
     return (
-        f"v0.2 stop settings dropped from `{info.var or 'this agent'}`: {'; '.join(present)} - set max_turns= / "
-        "termination_condition= on the team that runs it (AK009)"
+        f"v0.2 stop settings of `{info.var or 'this agent'}` dropped: {'; '.join(present)} - no chat of this "
+        "agent was found to carry them; set termination_condition= / max_turns= on the team that runs it"
     )

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext
 
-from ._analysis import STOP_SETTINGS, AgentInfo, Analysis, analyze, classify, stop_settings_todo
+from ._analysis import STOP_SETTINGS, AgentInfo, Analysis, analyze, stop_settings_note
 from ._rules import Rule
 from ._syntax import (
     AGENT_CLASSES,
@@ -55,7 +55,6 @@ __all__ = (
     "Stats",
     "analyze",
     "bind_args",
-    "classify",
     "code_of",
     "dotted_name",
     "format_call",
@@ -71,7 +70,7 @@ __all__ = (
     "resolve_v02",
     "set_args",
     "short",
-    "stop_settings_todo",
+    "stop_settings_note",
     "v02_name",
     "without",
 )
@@ -188,8 +187,7 @@ class AgentkitCodemod(Codemod, cst.CSTTransformer):
 
     def remove_v02_import(self, name: str) -> None:
         """Schedule removal of an unused v0.2 import of ``name`` from its usual modules."""
-        for module in ("autogen", "autogen.agentchat"):
-            self.remove_import(module, name)
+        self.remove_import("autogen.*", name)
 
     # -- statement-level comment attachment -----------------------------------------------------------------
 

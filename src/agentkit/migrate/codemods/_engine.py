@@ -12,11 +12,9 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from ...exceptions import MigrationError
-from ._assistant import AssistantAgentCodemod
+from ._agents import AssistantAgentCodemod, CodeExecutorCodemod, HumanInputCodemod
 from ._base import ANALYSIS_KEY, IMPORTS_KEY, STATS_KEY, TOP_LEVEL_AWAIT_KEY, AgentkitCodemod, Stats, analyze
-from ._code_executor import CodeExecutorCodemod
 from ._group_chat import GroupChatCodemod
-from ._human_input import HumanInputCodemod
 from ._import_edits import ImportEdits, apply_import_edits
 from ._imports import ImportsCodemod
 from ._initiate_chat import InitiateChatCodemod
@@ -53,15 +51,15 @@ def gather_codemods(
         # which agents they took them from; the agent rules then drop those settings without a TODO.
         GroupChatCodemod,  # AK007 - before AK008, which runs the team it builds
         InitiateChatCodemod,  # AK008
-        # Tools before the agent rules: it edits the v0.2 AssistantAgent calls (tools=) and may move them.
+        # Tools before the agent rules: it edits the v0.2 agent calls (tools=) and may move them.
         ToolsCodemod,  # AK006
-        # Agent rules. AK004 before AK005: both rebuild UserProxyAgent calls, for code and for humans.
+        # llm_config -> model_client, then the stop settings go; then each agent becomes the v0.4 class its
+        # settings describe (AK003 model, AK004 code, AK005 human / auto-reply).
+        ModelClientCodemod,  # AK002
+        StopSettingsCodemod,  # AK009
+        AssistantAgentCodemod,  # AK003
         CodeExecutorCodemod,  # AK004
         HumanInputCodemod,  # AK005
-        StopSettingsCodemod,  # AK009
-        # llm_config -> model_client before AK003, which checks that the assistant got a model client.
-        ModelClientCodemod,  # AK002
-        AssistantAgentCodemod,  # AK003
         # Imports last: only the v0.2 names still used after every other rule are renamed or marked.
         ImportsCodemod,  # AK001
     ]

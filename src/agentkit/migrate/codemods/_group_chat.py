@@ -1,21 +1,21 @@
-"""AK007: ``GroupChat`` + ``GroupChatManager`` -> ``RoundRobinGroupChat`` / ``SelectorGroupChat``.
+"""AK007: ``GroupChat`` + ``GroupChatManager`` -> ``SelectorGroupChat`` / ``RoundRobinGroupChat``.
 
-Handled: ``manager = GroupChatManager(groupchat=GC, llm_config=...)`` where ``GC`` is a ``GroupChat(agents=[...],
-messages=[], max_round=N, speaker_selection_method="auto" | "round_robin", allow_repeat_speaker=...)`` (inline
-or a variable read nowhere else), whose participants all convert (AK003/AK004/AK005). The manager variable
-then holds the team (AK008 runs it), and the ``GroupChat`` assignment is removed.
+The manager expression becomes the team (AK008 runs it) and the ``GroupChat`` assignment goes.
 
-* ``"auto"`` (v0.2's default) -> ``SelectorGroupChat(..., model_client=<manager's llm_config, as AK002>)`` with
-  ``allow_repeated_speaker=True`` (v0.2's default; v0.4's is ``False``);
-* ``"round_robin"`` -> ``RoundRobinGroupChat``; when one known agent starts the chat and is a participant,
-  the list is rotated so the agent after it speaks first, as in v0.2;
-* ``max_round`` (default 10, counting the first message) -> ``MaxMessageTermination(N)`` (which also counts
-  the task);
-* the manager's simple ``is_termination_msg`` and the participants' default one (a message that is exactly
-  ``TERMINATE``) -> termination conditions combined with ``|``.
+* ``"auto"`` (v0.2's default) -> ``SelectorGroupChat(members, model_client=client_from_llm_config(<manager's
+  llm_config>), allow_repeated_speaker=True, max_selector_attempts=<retries + 1>)``, v0.2's selector templates
+  carried over (``{agentlist}`` -> ``{participants}``, ``{history}`` added). A manager without a model fell back
+  to round robin in v0.2: so does the rewrite.
+* ``"round_robin"`` -> ``RoundRobinGroupChat``; v0.2 started with the agent after the initiator, so a member
+  initiator's list is rotated.
+* ``"random"`` / ``"manual"`` -> ``SelectorGroupChat(selector_func=random_speaker_selector(...) /
+  manual_speaker_selector(...))`` (compat), with a NOTE.
+* ``allowed_or_disallowed_speaker_transitions`` -> ``candidate_func=transition_candidate_func(...)`` (compat).
+* ``max_round=N`` (default 10, counting the task) -> ``max_turns=N - 1``; the manager's ``is_termination_msg``
+  (default: exactly ``TERMINATE``) and members' own predicates -> ``termination_from_v02`` conditions.
 
-TODO: other selection methods (``random``, ``manual``, callables), speaker transitions, a participant with its
-own ``is_termination_msg`` / ``max_consecutive_auto_reply``, a ``GroupChat`` that is used elsewhere.
+TODO: a callable ``speaker_selection_method`` (v0.2's ``None`` ended the chat; v0.4's asks the model), a
+``GroupChat`` built from something other than a list of agents.
 """
 
 from __future__ import annotations
@@ -24,15 +24,31 @@ from typing import ClassVar
 
 import libcst as cst
 
-from ._base import SIGNATURES, AgentkitCodemod, bind_args, classify, code_of, format_call, literal_str
-from ._model_client import HELPER, model_client_code
+from ._agents import COMPAT
+from ._base import SIGNATURES, AgentkitCodemod, bind_args, code_of, format_call, literal_int, literal_str
+from ._model_client import HELPER
 from ._rules import Rule
-from ._termination import from_predicate
 
 __all__ = ("GroupChatCodemod",)
 
-GROUP_KEYS = frozenset({"agents", "messages", "max_round", "speaker_selection_method", "allow_repeat_speaker"})
-MANAGER_KEYS = frozenset({"groupchat", "llm_config", "is_termination_msg", "name", "system_message", "description"})
+DROPPED = frozenset(
+    {
+        "admin_name",
+        "func_call_filter",
+        "send_introductions",
+        "enable_clear_history",
+        "role_for_select_speaker_messages",
+        "select_speaker_auto_verbose",
+        "select_speaker_auto_multiple_template",
+        "select_speaker_auto_none_template",
+        "select_speaker_transform_messages",
+        "select_speaker_auto_llm_config",
+        "speaker_transitions_type",
+        "messages",
+    }
+)
+V02_GROUP_PARAMS = (*SIGNATURES["GroupChat"], "speaker_transitions_type", "allowed_or_disallowed_speaker_transitions")
+MANAGER_IGNORED = frozenset({"name", "system_message", "description", "human_input_mode", "max_consecutive_auto_reply"})
 
 
 class GroupChatCodemod(AgentkitCodemod):
@@ -43,164 +59,230 @@ class GroupChatCodemod(AgentkitCodemod):
     TRIGGERS: ClassVar[tuple[str, ...]] = ("GroupChatManager",)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._module = node
-        self._groupchats: dict[str, cst.Call] = {}
         self._remove: set[str] = set()
-        for assign in _assignments(node):
-            target = assign.targets[0].target
-            if (
-                isinstance(target, cst.Name)
-                and isinstance(assign.value, cst.Call)
-                and self.v02(assign.value.func) == "GroupChat"
-                and target.value not in self.analysis.ambiguous
-            ):
-                self._groupchats[target.value] = assign.value
+        self._targets: dict[int, str] = {}
 
-    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
-        value = original_node.value
-        if not (isinstance(value, cst.Call) and self.v02(value.func) == "GroupChatManager"):
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1:
+            self._targets[id(node.value)] = code_of(node.targets[0].target)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if self.v02(original_node.func) != "GroupChatManager":
             return updated_node
-        target = original_node.targets[0].target if len(original_node.targets) == 1 else None
-        if not isinstance(target, cst.Name):
-            self.todo("GroupChatManager: assign it to a variable to migrate it to a v0.4 team")
-            return updated_node
-        result = self._team(target.value, value)
+        target = self._targets.get(id(original_node))
+        result = self._team(target, original_node)
         if isinstance(result, str):
             self.todo(result)
             return updated_node
-        team_code, imports, removed = result
-        for module, name in imports:
-            self.add_import(module, name)
+        code, notes = result
+        for note in notes:
+            self.note(note)
         for name in ("GroupChat", "GroupChatManager"):
             self.remove_v02_import(name)
-        self._remove.update(removed)
         self.applied()
-        return updated_node.with_changes(value=cst.parse_expression(team_code))
+        return cst.parse_expression(code)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        small = updated_node.body[0] if len(updated_node.body) == 1 else None
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value in self._remove
+            and isinstance(small.value, cst.Call)
+            and self.v02(small.value.func) == "GroupChat"
+        ):
+            return cst.RemoveFromParent()
+        return updated_node
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        # GroupChat assignments that come *after* their manager (rare) are removed here too.
         if not self._remove:
             return updated_node
-        body = []
-        for statement in updated_node.body:
-            small = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) else None
-            if (
-                isinstance(small, cst.Assign)
-                and len(small.targets) == 1
-                and isinstance(small.targets[0].target, cst.Name)
-                and small.targets[0].target.value in self._remove
-            ):
-                continue
-            body.append(statement)
-        return updated_node.with_changes(body=body)
+        return updated_node.visit(_RemoveGroupChats(self, self._remove))
 
-    def _team(self, manager_var: str, manager: cst.Call) -> tuple[str, list[tuple[str, str]], set[str]] | str:
+    def _team(self, target: str | None, manager: cst.Call) -> tuple[str, list[str]] | str:
         margs = bind_args(manager, SIGNATURES["GroupChatManager"])
         if margs is None or "groupchat" not in margs:
-            return "GroupChatManager(*args/**kwargs): build the v0.4 team by hand"
-        extra = sorted(set(margs) - MANAGER_KEYS)
-        if extra:
-            return f"GroupChatManager `{extra[0]}` has no automatic mapping: build the v0.4 team by hand"
+            return "GroupChatManager(*args / **kwargs): build the v0.4 team by hand"
+        notes: list[str] = []
+        removed: str | None = None
         group_node = margs["groupchat"].value
-        removed: set[str] = set()
         if isinstance(group_node, cst.Name):
-            group = self._groupchats.get(group_node.value)
-            if group is None:
-                return "the GroupChat is not a single top-level assignment: build the v0.4 team by hand"
+            group = self.analysis.values.get(group_node.value)
+            if not (isinstance(group, cst.Call) and self.v02(group.func) == "GroupChat"):
+                return f"`{group_node.value}` is not a GroupChat assigned once: build the v0.4 team by hand"
             if self.analysis.loads[group_node.value] > 1:
-                return f"`{group_node.value}` (GroupChat) is used elsewhere: v0.4 teams expose messages via TaskResult"
-            removed.add(group_node.value)
+                notes.append(
+                    f"`{group_node.value}` (the v0.2 GroupChat) is gone: its messages are the run's "
+                    "TaskResult.messages / chat_result(...).chat_history"
+                )
+            removed = group_node.value
         elif isinstance(group_node, cst.Call) and self.v02(group_node.func) == "GroupChat":
             group = group_node
         else:
             return "GroupChatManager(groupchat=...) is not a GroupChat: build the v0.4 team by hand"
-        gargs = bind_args(group, SIGNATURES["GroupChat"])
-        if gargs is None:
-            return "GroupChat(*args/**kwargs): build the v0.4 team by hand"
-        extra = sorted(set(gargs) - GROUP_KEYS)
-        if extra:
-            return (
-                f"GroupChat `{extra[0]}` has no automatic mapping (speaker transitions -> GraphFlow / candidate_func)"
-            )
+        gargs = bind_args(group, V02_GROUP_PARAMS)
+        if gargs is None or "agents" not in gargs:
+            return "GroupChat(*args / **kwargs): build the v0.4 team by hand"
+        agents = gargs["agents"].value
+        if isinstance(agents, cst.List) and not any(
+            e.value is None or isinstance(e, cst.StarredElement) for e in agents.elements
+        ):
+            members = [code_of(e.value) for e in agents.elements]
+            members_code = f"[{', '.join(members)}]"
+        else:
+            members = []
+            members_code = code_of(agents)
+        for key in sorted(set(gargs) & DROPPED - {"messages", "speaker_transitions_type"}):
+            notes.append(f"GroupChat `{key}` has no v0.4 equivalent and was dropped")
         if "messages" in gargs and code_of(gargs["messages"].value) != "[]":
-            return "GroupChat(messages=[...]) seeded history: pass them as the task of team.run()"
-        agents_node = gargs.get("agents")
-        if agents_node is None or not isinstance(agents_node.value, cst.List):
-            return "GroupChat(agents=...) is not a list literal: build the v0.4 team by hand"
-        participants: list[str] = []
-        for element in agents_node.value.elements:
-            info = self.analysis.agent(element.value)
+            notes.append("GroupChat(messages=...) seeded a history: pass it in the task of the run")
+        for key in sorted(set(margs) - MANAGER_IGNORED - {"groupchat", "llm_config", "is_termination_msg"}):
+            notes.append(f"GroupChatManager `{key}` has no v0.4 equivalent and was dropped")
+        names = f"[agent.name for agent in {members_code}]"
+        # Stopping: max_round counts the task; v0.2 default 10.
+        max_round = gargs["max_round"].value if "max_round" in gargs else None
+        if max_round is None:
+            turns = "9"
+        elif literal_int(max_round) is not None:
+            turns = str(literal_int(max_round) - 1)  # type: ignore[operator]
+        else:
+            turns = f"{code_of(max_round)} - 1"
+        manager_name = code_of(margs["name"].value) if "name" in margs else '"chat_manager"'
+        predicate = code_of(margs["is_termination_msg"].value) if "is_termination_msg" in margs else "None"
+        conditions = [f"termination_from_v02({predicate}, receiver={manager_name})"]
+        self.add_import(COMPAT, "termination_from_v02")
+        for member in members:
+            info = self.analysis.agent(cst.parse_expression(member)) if member.isidentifier() else None
             if info is None:
-                return (
-                    f"participant `{code_of(element.value)}` is not a v0.2 agent assigned once: build the team by hand"
+                continue
+            own = info.value("is_termination_msg")
+            if own is not None:
+                conditions.append(f"termination_from_v02({code_of(own)}, receiver={member}.name)")
+            if info.value("max_consecutive_auto_reply") is not None:
+                notes.append(
+                    f"`{member}`'s max_consecutive_auto_reply ended the v0.2 chat when reached; v0.4 limits the "
+                    "whole team (max_turns)"
                 )
-            kind, reason = classify(info)
-            if kind is None:
-                return f"participant `{info.var}`: {reason}"
-            if any(name in info.args for name in ("is_termination_msg", "max_consecutive_auto_reply")):
-                return (
-                    f"participant `{info.var}` has its own stop settings (in v0.2 a speaker ended the group chat "
-                    "by not replying): express them as termination_condition= by hand"
-                )
-            participants.append(info.var)
+            self.analysis.consumed.add(member)
+        termination = " | ".join(conditions)
         method_node = gargs.get("speaker_selection_method")
         method = "auto" if method_node is None else literal_str(method_node.value)
-        if method not in ("auto", "round_robin"):
-            shown = code_of(method_node.value) if method_node else "?"
-            return f"speaker_selection_method={shown}: use SelectorGroupChat(selector_func=...) by hand"
-        imports: list[tuple[str, str]] = [("autogen_agentchat.conditions", "MaxMessageTermination")]
-        max_round = code_of(gargs["max_round"].value) if "max_round" in gargs else "10"
-        conditions = [f"MaxMessageTermination({max_round})"]
-        # The participants' (and the manager's) default is_termination_msg ended the chat on a message that is
-        # exactly "TERMINATE"; a custom manager predicate is checked on every message too.
-        predicates: list[cst.BaseExpression | None] = [None]
-        if "is_termination_msg" in margs:
-            predicates.append(margs["is_termination_msg"].value)
-        for predicate in predicates:
-            condition = from_predicate(predicate, None)
-            if condition is None:
-                return "the manager's is_termination_msg is not a simple content check: write a termination condition"
-            if condition.code not in conditions:
-                conditions.append(condition.code)
-                imports.extend(condition.imports)
-        termination = " | ".join(conditions)
-        members = ", ".join(participants)
+        transitions = gargs.get("allowed_or_disallowed_speaker_transitions")
+        if method is None:
+            assert method_node is not None
+            return (
+                f"speaker_selection_method={code_of(method_node.value)}: write a v0.4 selector_func(messages) -> "
+                "name | None by hand (v0.2's None ended the chat; v0.4's None asks the model)"
+            )
+        model = margs["llm_config"].value if "llm_config" in margs else None
+        if model is not None and code_of(model) in ("False", "None"):
+            model = None
+        if method == "auto" and model is None and transitions is None:
+            notes.append("the manager had no model: v0.2 fell back to round robin, so does the team")
+            method = "round_robin"
+        pieces = [members_code]
         if method == "round_robin":
-            starters = [sender for sender, recipient in self.analysis.chats if recipient == manager_var]
-            if len(starters) == 1 and starters[0] in participants:
-                index = participants.index(starters[0]) + 1
-                members = ", ".join(participants[index:] + participants[:index])
-            imports.append(("autogen_agentchat.teams", "RoundRobinGroupChat"))
-            code = format_call("RoundRobinGroupChat", [f"[{members}]", f"termination_condition={termination}"])
+            if transitions is not None:
+                notes.append("speaker transitions with round_robin: v0.4 RoundRobinGroupChat ignores them")
+            starters = [sender for sender, recipient in self.analysis.chats if recipient == target]
+            if len(starters) == 1 and starters[0] in members:
+                index = members.index(starters[0]) + 1
+                pieces[0] = f"[{', '.join(members[index:] + members[:index])}]"
+            self.add_import("autogen_agentchat.teams", "RoundRobinGroupChat")
+            pieces += [f"termination_condition={termination}", f"max_turns={turns}"]
+            code = format_call("RoundRobinGroupChat", pieces)
         else:
-            if "llm_config" not in margs:
-                return "speaker selection needs a model: the manager has no llm_config - give SelectorGroupChat one"
-            client = model_client_code(self, margs["llm_config"].value, self._module)
-            if client is None:
-                return "the manager's llm_config could not be translated (see AK002): build the team by hand"
-            imports.append(HELPER)
-            imports.append(("autogen_agentchat.teams", "SelectorGroupChat"))
+            if model is None:
+                client = "None"
+                notes.append("no manager llm_config: the selector never asks a model (selector_func decides)")
+            else:
+                self.add_import(*HELPER)
+                client = f"client_from_llm_config({code_of(model)})"
+            pieces += [f"model_client={client}", f"termination_condition={termination}", f"max_turns={turns}"]
             repeat = gargs.get("allow_repeat_speaker")
-            repeat_code = ", allow_repeated_speaker=True"
-            if repeat is not None:
-                if code_of(repeat.value) == "False":
-                    repeat_code = ""
-                elif code_of(repeat.value) not in ("True", "None"):
-                    return "allow_repeat_speaker=[...] (a list): use SelectorGroupChat(candidate_func=...) by hand"
-            self.note("v0.4's selector prompt differs from v0.2's; pass selector_prompt= to tune speaker selection")
-            pieces = [f"[{members}]", f"model_client={client}", f"termination_condition={termination}"]
-            if repeat_code:
+            if repeat is None or code_of(repeat.value) in ("True", "None"):
+                if transitions is None:
+                    pieces.append("allow_repeated_speaker=True")  # v0.2's default; v0.4's is False
+            elif code_of(repeat.value) != "False":
+                notes.append(f"allow_repeat_speaker={code_of(repeat.value)}: v0.4 allows every agent to repeat or none")
                 pieces.append("allow_repeated_speaker=True")
+            retries = gargs.get("max_retries_for_selecting_speaker")
+            if retries is None:
+                pieces.append("max_selector_attempts=3")
+            elif literal_int(retries.value) is not None:
+                pieces.append(f"max_selector_attempts={literal_int(retries.value) + 1}")  # type: ignore[operator]
+            else:
+                pieces.append(f"max_selector_attempts={code_of(retries.value)} + 1")
+            prompt = self._selector_prompt(gargs)
+            if prompt is not None:
+                pieces.append(f"selector_prompt={prompt}")
+            if method in ("random", "manual"):
+                helper = f"{method}_speaker_selector"
+                self.add_import(COMPAT, helper)
+                pieces.append(f"selector_func={helper}({names})")
+                notes.append(
+                    f"speaker_selection_method={method!r}: {helper} picks the speaker "
+                    + ("at random as v0.2 did" if method == "random" else "by asking on the console as v0.2 did")
+                )
+            elif method != "auto":
+                return f"speaker_selection_method={method!r} is unknown: build the v0.4 team by hand"
+            if transitions is not None:
+                kind_node = gargs.get("speaker_transitions_type")
+                kind = code_of(kind_node.value) if kind_node is not None else '"allowed"'
+                mapping = (
+                    "{source.name: [target.name for target in targets] for source, targets in "
+                    f"{code_of(transitions.value)}.items()}}"
+                )
+                self.add_import(COMPAT, "transition_candidate_func")
+                pieces.append(f"candidate_func=transition_candidate_func({mapping}, kind={kind}, participants={names})")
+            notes.append("the failed-pick fallback differs: v0.2 took the next agent, v0.4 the previous speaker")
+            self.add_import("autogen_agentchat.teams", "SelectorGroupChat")
             code = format_call("SelectorGroupChat", pieces)
-        self.analysis.teams[manager_var] = code.partition("(")[0]
-        self.analysis.consumed.update(participants)
-        return code, imports, removed
+            self.analysis.described.update(m for m in members if m.isidentifier())
+        if target is not None:
+            self.analysis.teams[target] = code.partition("(")[0]
+        if removed is not None:
+            self._remove.add(removed)
+        return code, notes
+
+    def _selector_prompt(self, gargs: dict[str, cst.Arg]) -> str | None:
+        template = gargs.get("select_speaker_message_template")
+        prompt = gargs.get("select_speaker_prompt_template")
+        if template is None and prompt is None:
+            return None  # v0.4's default selector prompt is v0.2's two templates in one
+        parts: list[str] = []
+        for arg in (template, prompt):
+            if arg is None:
+                continue
+            text = literal_str(arg.value)
+            if text is None:
+                parts.append(f"{code_of(arg.value)}.replace('{{agentlist}}', '{{participants}}')")
+            else:
+                parts.append(repr(text.replace("{agentlist}", "{participants}")))
+        return " + '\\n\\n{history}\\n\\n' + ".join(parts) if len(parts) == 2 else f"{parts[0]} + '\\n\\n{{history}}'"
 
 
-def _assignments(module: cst.Module) -> list[cst.Assign]:
-    found: list[cst.Assign] = []
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    found.append(small)
-    return found
+class _RemoveGroupChats(cst.CSTTransformer):
+    def __init__(self, codemod: GroupChatCodemod, names: set[str]) -> None:
+        super().__init__()
+        self.codemod = codemod
+        self.names = names
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        small = updated_node.body[0] if len(updated_node.body) == 1 else None
+        if (
+            isinstance(small, cst.Assign)
+            and len(small.targets) == 1
+            and isinstance(small.targets[0].target, cst.Name)
+            and small.targets[0].target.value in self.names
+            and isinstance(small.value, cst.Call)
+            and self.codemod.v02(small.value.func) == "GroupChat"
+        ):
+            return cst.RemoveFromParent()
+        return updated_node

@@ -68,7 +68,14 @@ def apply_import_edits(module: cst.Module, edits: ImportEdits) -> cst.Module:
             drop = {
                 id(alias)
                 for alias in small.names
-                if (module_name, code_of(alias.name)) in edits.remove and _local(alias) not in reads.names
+                if (
+                    (module_name, code_of(alias.name)) in edits.remove
+                    or (
+                        module_name.partition(".")[0] == "autogen"
+                        and ("autogen.*", code_of(alias.name)) in edits.remove
+                    )
+                )
+                and _local(alias) not in reads.names
             }
             if drop:
                 kept = [alias for alias in small.names if id(alias) not in drop]

@@ -1,15 +1,16 @@
-"""AK001: ``autogen`` v0.2 imports -> v0.4 modules.
+"""AK001: ``autogen`` v0.2 imports -> v0.4 modules and ``agentkit.migrate.compat``.
 
-Runs last, after the other rules have rewritten (and un-imported) what they could. Handled:
+Runs last, after the other rules have rewritten what they could; only v0.2 names still read are touched:
 
-* ``from autogen import AssistantAgent, UserProxyAgent`` (also ``autogen.agentchat``) -> the names' v0.4
-  homes (:data:`IMPORTS`); a name whose v0.4 spelling differs is imported under the old name
-  (``from autogen_agentchat.base import ChatAgent as Agent``) so the code using it does not change;
-* ``import autogen`` + ``autogen.AssistantAgent`` -> ``AssistantAgent`` from its v0.4 module (``import autogen``
-  goes once nothing reads it).
+* names with a v0.4 home (:data:`IMPORTS`) move there - the config loaders (``config_list_from_json`` & co.)
+  and ``ChatResult`` to ``agentkit.migrate.compat`` (v0.2 semantics, no pyautogen), executors to
+  ``autogen_ext.code_executors``; a name spelled differently in v0.4 is imported under the old name;
+* ``import autogen`` + ``autogen.X`` -> ``X`` imported from its new home; ``autogen.<module>.Y`` without one ->
+  the smallest v0.2 import for that name only (``from autogen.<module> import Y``), with a TODO;
+* ``from autogen import *`` -> explicit imports of the names the module reads;
+* v0.2 imports nothing reads any more go.
 
-TODO: v0.2 names still used after the other rules ran (no v0.4 equivalent, or left for a human by another
-rule) - the import stays, with a TODO naming them; ``from autogen import *``.
+TODO: every v0.2 name still read (no v0.4 counterpart; the TODO at its use says what to do).
 """
 
 from __future__ import annotations
@@ -17,21 +18,40 @@ from __future__ import annotations
 from typing import ClassVar
 
 import libcst as cst
-import libcst.matchers as m
 
-from ._base import AgentkitCodemod, _attach, code_of
+from ._base import AgentkitCodemod, code_of
 from ._rules import Rule
+from ._syntax import STAR_NAMES
 
 __all__ = ("IMPORTS", "ImportsCodemod")
 
+_COMPAT = "agentkit.migrate.compat"
 #: v0.2 name -> (v0.4 module, v0.4 name). Data, not code: extend it here.
 IMPORTS: dict[str, tuple[str, str]] = {
     "AssistantAgent": ("autogen_agentchat.agents", "AssistantAgent"),
     "UserProxyAgent": ("autogen_agentchat.agents", "UserProxyAgent"),
     "Agent": ("autogen_agentchat.base", "ChatAgent"),
-    "ChatResult": ("autogen_agentchat.base", "TaskResult"),
+    "ChatResult": (_COMPAT, "ChatResult"),
+    "config_list_from_json": (_COMPAT, "config_list_from_json"),
+    "config_list_from_dotenv": (_COMPAT, "config_list_from_dotenv"),
+    "config_list_openai_aoai": (_COMPAT, "config_list_openai_aoai"),
+    "config_list_from_models": (_COMPAT, "config_list_from_models"),
+    "config_list_gpt4_gpt35": (_COMPAT, "config_list_gpt4_gpt35"),
+    "get_config_list": (_COMPAT, "get_config_list"),
+    "filter_config": (_COMPAT, "filter_config"),
+    "LocalCommandLineCodeExecutor": ("autogen_ext.code_executors.local", "LocalCommandLineCodeExecutor"),
+    "DockerCommandLineCodeExecutor": ("autogen_ext.code_executors.docker", "DockerCommandLineCodeExecutor"),
+    "EmbeddedIPythonCodeExecutor": ("autogen_ext.code_executors.jupyter", "JupyterCodeExecutor"),
+    "CodeBlock": ("autogen_core.code_executor", "CodeBlock"),
 }
-V02_MODULES = frozenset({"autogen", "autogen.agentchat"})
+NO_SHORT = ".contrib."
+"""``contrib`` names never map by their short name (their v0.4 counterparts differ)."""
+
+
+def _target(full: str) -> tuple[str, str] | None:
+    if NO_SHORT in f".{full}.":
+        return None
+    return IMPORTS.get(full.rpartition(".")[2])
 
 
 class ImportsCodemod(AgentkitCodemod):
@@ -40,22 +60,64 @@ class ImportsCodemod(AgentkitCodemod):
     RULE: ClassVar[Rule] = Rule.AK001
     DESCRIPTION: str = Rule.AK001.description
 
+    def visit_Module(self, node: cst.Module) -> None:
+        reads = _Reads()
+        node.visit(reads)
+        self._reads = reads.names
+        self._inner: set[int] = set()
+        self._kept_modules: set[tuple[str, str]] = set()
+        self._module_roots = {
+            (code_of(alias.asname.name) if alias.asname else code_of(alias.name).partition(".")[0])
+            for imp in _imports(node)
+            for alias in imp.names
+            if code_of(alias.name).partition(".")[0] == "autogen"
+        }
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._inner.add(id(node.value))
+
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        # `autogen.AssistantAgent` / `autogen.agentchat.AssistantAgent` through `import autogen`.
-        root = original_node.value
-        dotted = code_of(original_node)
-        if not (isinstance(root, (cst.Name, cst.Attribute)) and dotted.partition(".")[0] == "autogen"):
+        # `autogen.X` / `ag.agentchat.X` through `import autogen [as ag]`: the outermost chain only.
+        if id(original_node) in self._inner:
+            return updated_node
+        root = original_node
+        while isinstance(root, cst.Attribute):
+            root = root.value  # type: ignore[assignment]
+        if not (isinstance(root, cst.Name) and root.value in self._module_roots):
             return updated_node
         full = self.v02_full(original_node)
-        if full is None or full.rpartition(".")[0] not in ("", "agentchat"):
+        if full is None:
             return updated_node
-        target = IMPORTS.get(original_node.attr.value)
-        if target is None:
-            return updated_node
-        self.add_import(*target)
-        self.remove_import("autogen")
-        self.applied()
-        return cst.Name(target[1])
+        target = _target(full)
+        if target is not None:
+            self.add_import(*target)
+            self.applied()
+            self._schedule_module_removal(root.value)
+            return cst.Name(target[1])
+        # No v0.4 home: the smallest v0.2 import for this name only.
+        parts = full.split(".")
+        cut = next((i for i, part in enumerate(parts) if part[:1].isupper()), len(parts) - 1)
+        module = ".".join(["autogen", *parts[:cut]])
+        name = parts[cut]
+        if name in self._reads and name not in self._aliases and (module, name) not in self._kept_modules:
+            return updated_node  # the short name is taken by something else
+        self._kept_modules.add((module, name))
+        self.add_import(module, name)
+        self._schedule_module_removal(root.value)
+        rest = parts[cut + 1 :]
+        expression = ".".join([name, *rest])
+        self.todo(f"`{name}` ({module}) has no v0.4 counterpart: the v0.2 import stays for this name only")
+        return cst.parse_expression(expression)
+
+    def _schedule_module_removal(self, local: str) -> None:
+        dotted = self._aliases.get(local, local)
+        self.remove_import(dotted)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -64,61 +126,77 @@ class ImportsCodemod(AgentkitCodemod):
             return updated_node
         node = updated_node.body[0]
         if isinstance(node, cst.Import):
-            if any(code_of(alias.name).partition(".")[0] == "autogen" for alias in node.names):
-                self.remove_import("autogen")
+            for alias in node.names:
+                if code_of(alias.name).partition(".")[0] == "autogen":
+                    self.remove_import(code_of(alias.name))
             return updated_node
         if not isinstance(node, cst.ImportFrom) or node.relative or node.module is None:
             return updated_node
         module = code_of(node.module)
-        if module not in V02_MODULES and not module.startswith("autogen."):
+        if module.partition(".")[0] != "autogen":
             return updated_node
         if isinstance(node.names, cst.ImportStar):
-            self.todo(f"`from {module} import *`: import the v0.4 names explicitly (autogen_agentchat.agents, ...)")
-            return updated_node
-        moved: list[tuple[str, str, str]] = []  # (v0.4 module, v0.4 name, local name)
+            return self._star(updated_node, module)
         kept: list[cst.ImportAlias] = []
         for alias in node.names:
             name = code_of(alias.name)
             local = code_of(alias.asname.name) if alias.asname else name
-            target = IMPORTS.get(name) if (module in V02_MODULES or ".contrib." not in f".{module}.") else None
-            if target is not None and module.startswith("autogen.agentchat.contrib"):
-                target = None
+            if local not in self._reads:
+                continue  # nothing reads it any more
+            target = _target(f"{module[len('autogen.') :] if module != 'autogen' else ''}.{name}".lstrip("."))
             if target is None:
                 kept.append(alias)
             else:
-                moved.append((target[0], target[1], local))
-        if not moved:
+                self.add_import(target[0], target[1], None if local == target[1] else local)
+        if len(kept) == len(node.names):
             names = ", ".join(code_of(a.name) for a in kept)
-            self.todo(f"no automatic v0.4 equivalent for {names} (see the TODOs at their uses)")
+            self.todo(f"no v0.4 counterpart for {names} (see the TODOs at their uses)")
             return updated_node
-        for v04_module, v04_name, local in moved:
-            self.add_import(v04_module, v04_name, None if local == v04_name else local)
         self.applied()
         if not kept:
             return cst.RemoveFromParent()
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         names = ", ".join(code_of(a.name) for a in kept)
-        self.todo(f"no automatic v0.4 equivalent for {names} (see the TODOs at their uses)")
+        self.todo(f"no v0.4 counterpart for {names} (see the TODOs at their uses)")
         return updated_node.with_changes(body=[node.with_changes(names=kept)])
 
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        still_read = any(
-            isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "autogen"
-            for node in m.findall(updated_node, m.Attribute())
-        )
-        if not still_read:
-            return updated_node
-        comment = (
-            f"# TODO[agentkit {self.RULE.value}]: `autogen.` names without an automatic v0.4 equivalent remain "
-            "(see the TODOs at their uses)"
-        )
-        body = []
-        for statement in updated_node.body:
-            if isinstance(statement, cst.SimpleStatementLine) and any(
-                isinstance(small, cst.Import) and any(code_of(a.name) == "autogen" for a in small.names)
-                for small in statement.body
-            ):
-                statement = _attach(statement, [comment])
-                self.stats.todos[self.RULE] += 1
-            body.append(statement)
-        return updated_node.with_changes(body=body)
+    def _star(self, statement: cst.SimpleStatementLine, module: str) -> cst.BaseStatement | cst.RemovalSentinel:
+        used = sorted(STAR_NAMES & self._reads)
+        kept = []
+        for name in used:
+            target = _target(name)
+            if target is None:
+                kept.append(name)
+            else:
+                self.add_import(target[0], target[1], None if name == target[1] else name)
+        self.applied()
+        if not kept:
+            return cst.RemoveFromParent()
+        self.todo(f"no v0.4 counterpart for {', '.join(kept)} (see the TODOs at their uses)")
+        return statement.with_changes(body=[cst.parse_statement(f"from {module} import {', '.join(kept)}\n").body[0]])
+
+
+def _imports(module: cst.Module) -> list[cst.Import]:
+    found: list[cst.Import] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            found.append(node)
+
+    module.visit(_Collect())
+    return found
+
+
+class _Reads(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)

@@ -16,12 +16,11 @@ from typing import ClassVar
 
 import libcst as cst
 
-from ._base import SIGNATURES, STOP_SETTINGS, AgentConstructorCodemod, AgentInfo, bind_args, stop_settings_todo, without
+from ._analysis import stop_settings_note
+from ._base import AGENT_CLASSES, SIGNATURES, STOP_SETTINGS, AgentConstructorCodemod, AgentInfo, bind_args, without
 from ._rules import Rule
 
 __all__ = ("StopSettingsCodemod",)
-
-PARAMS = SIGNATURES["AssistantAgent"]
 
 
 class StopSettingsCodemod(AgentConstructorCodemod):
@@ -29,18 +28,20 @@ class StopSettingsCodemod(AgentConstructorCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK009
     DESCRIPTION: str = Rule.AK009.description
-    TRIGGERS: ClassVar[tuple[str, ...]] = ("max_consecutive_auto_reply", "is_termination_msg", "AssistantAgent")
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("max_consecutive_auto_reply", "is_termination_msg")
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if self.v02(original_node.func) != "AssistantAgent":
+        cls = self.v02(original_node.func)
+        if cls not in AGENT_CLASSES:
             return updated_node
-        args = bind_args(updated_node, PARAMS)
+        params = SIGNATURES[cls]
+        args = bind_args(updated_node, params)
         if args is None or not any(name in args for name in STOP_SETTINGS):
             return updated_node
-        info = AgentInfo(self.assigned_name(original_node), "AssistantAgent", args, None)
+        info = AgentInfo(self.assigned_name(original_node), cls, args, None)
         if info.var not in self.analysis.consumed:
-            todo = stop_settings_todo(info)
-            assert todo is not None
-            self.todo(todo)
+            note = stop_settings_note(info)
+            assert note is not None
+            self.note(note)
         self.applied()
-        return without(updated_node, STOP_SETTINGS, PARAMS)
+        return without(updated_node, STOP_SETTINGS, params)

@@ -79,6 +79,8 @@ class _Aliases(cst.CSTVisitor):
     def __init__(self) -> None:
         super().__init__()
         self.aliases: dict[str, str] = {}
+        self.star: list[str] = []
+        self.names: set[str] = set()
 
     def visit_Import(self, node: cst.Import) -> bool:
         for alias in node.names:
@@ -91,9 +93,13 @@ class _Aliases(cst.CSTVisitor):
         return False
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if node.relative or node.module is None:
             return False
         module = code_of(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            if module in ("autogen", "autogen.agentchat"):
+                self.star.append(module)
+            return False
         if module.partition(".")[0] == "autogen":
             for alias in node.names:
                 local = alias.asname.name if alias.asname is not None else alias.name
@@ -110,7 +116,47 @@ def import_aliases(module: cst.Module) -> dict[str, str]:
     """
     visitor = _Aliases()
     module.visit(visitor)
+    if visitor.star:
+        visitor.names = {n.value for n in _names(module)}
+        for name in STAR_NAMES & visitor.names:
+            visitor.aliases.setdefault(name, f"{visitor.star[0]}.{name}")
     return visitor.aliases
+
+
+STAR_NAMES = frozenset(
+    {
+        "AssistantAgent",
+        "UserProxyAgent",
+        "ConversableAgent",
+        "GroupChat",
+        "GroupChatManager",
+        "Agent",
+        "ChatResult",
+        "Cache",
+        "register_function",
+        "config_list_from_json",
+        "config_list_from_dotenv",
+        "config_list_openai_aoai",
+        "config_list_from_models",
+        "config_list_gpt4_gpt35",
+        "get_config_list",
+        "filter_config",
+        "OpenAIWrapper",
+        "runtime_logging",
+    }
+)
+"""v0.2 names a ``from autogen import *`` is assumed to provide when the module reads them."""
+
+
+def _names(module: cst.Module) -> list[cst.Name]:
+    found: list[cst.Name] = []
+
+    class _Collect(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            found.append(node)
+
+    module.visit(_Collect())
+    return found
 
 
 def dotted_name(node: cst.CSTNode) -> str | None:

@@ -24,8 +24,6 @@ METHODS: dict[str, str] = {
     "register_reply": "custom reply functions have no v0.4 equivalent - subclass BaseChatAgent and implement "
     "on_messages()",
     "register_hook": "hooks have no v0.4 equivalent - subclass the agent, or use model_context= / memory=",
-    "initiate_chats": "sequential chats: run one team per chat in order and pass each result into the next task",
-    "a_initiate_chats": "sequential chats: run one team per chat in order and pass each result into the next task",
     "generate_reply": "use `await agent.on_messages([...], CancellationToken())` (v0.4 agents are async)",
     "register_model_client": "custom model clients: implement autogen_core.models.ChatCompletionClient and pass "
     "model_client=",
@@ -34,10 +32,7 @@ METHODS: dict[str, str] = {
 
 #: v0.2 classes / functions (short or ``contrib`` dotted name) -> the manual step.
 NAMES: dict[str, str] = {
-    "ConversableAgent": "ConversableAgent has no v0.4 equivalent - use AssistantAgent (model), CodeExecutorAgent "
-    "(code) or UserProxyAgent (human), or subclass BaseChatAgent",
-    "OpenAIWrapper": "use a ChatCompletionClient: agentkit.migrate.translate_config(config).client",
-    "Cache": "use autogen_ext.models.cache.ChatCompletionCache around the model client",
+    "OpenAIWrapper": "use a v0.4 ChatCompletionClient: agentkit.migrate.compat.client_from_llm_config(llm_config)",
     "agentchat.contrib.capabilities.teachability.Teachability": "teachability has no v0.4 equivalent - give the "
     "AssistantAgent memory=[...] (autogen_core.memory / autogen_ext.memory)",
     "agentchat.contrib.gpt_assistant_agent.GPTAssistantAgent": "use autogen_ext.agents.openai.OpenAIAssistantAgent",
@@ -58,12 +53,9 @@ class UnsupportedCodemod(AgentkitCodemod):
     DESCRIPTION: str = Rule.AK010.description
     TRIGGERS: ClassVar[tuple[str, ...]] = (
         "register_",
-        "initiate_chats",
         "generate_reply",
         "update_system_message",
-        "ConversableAgent",
         "OpenAIWrapper",
-        "Cache",
         "contrib",
         "filter_func",
     )
