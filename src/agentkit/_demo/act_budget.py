@@ -53,8 +53,14 @@ async def run(env: DemoEnv) -> ActReport:
     await client.close()
     snapshot = ledger.snapshot(records=False)
     env.narrate(f"stop: {result.stop_reason}")
-    env.narrate_table(snapshot.table().splitlines())
-    env.narrate_table(snapshot.table(by="model").splitlines()[:-3])
+    agents = sorted(snapshot.by_agent.items())
+    rows = [(name, t.requests, t.total_tokens, t.cost_usd) for name, t in agents if t.requests]
+    rows.append(("total", snapshot.totals.requests, snapshot.totals.total_tokens, snapshot.totals.cost_usd))
+    env.narrate_table(_table(("agent", "calls", "tokens", "cost USD"), rows))
+    for model, t in sorted(snapshot.by_model.items()):
+        if t.requests:
+            env.narrate(f"model {model}: {t.requests} calls, {t.total_tokens} tokens, ${t.cost_usd}")
+    env.narrate(f"refused by admission control before spending: {snapshot.totals.refused} call(s)")
     totals = snapshot.totals
     facts: dict[str, object] = {"limit_usd": str(LIMIT_USD), "spent_usd": str(totals.cost_usd)}
     for agent, t in sorted(snapshot.by_agent.items()):
@@ -71,3 +77,15 @@ async def run(env: DemoEnv) -> ActReport:
         facts=facts,
         ok=stop.startswith("Budget reached") and totals.cost_usd <= LIMIT_USD and totals.unpriced_requests == 0,
     )
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+    cells = [header, *[tuple(str(c) for c in row) for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = []
+    for index, row in enumerate(cells):
+        rest = (cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
+        lines.append("  ".join([row[0].ljust(widths[0]), *rest]))
+        if index in (0, len(cells) - 2):
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
