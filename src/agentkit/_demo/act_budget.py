@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from autogen_agentchat.agents import AssistantAgent
@@ -79,7 +80,7 @@ async def run(env: DemoEnv) -> ActReport:
     )
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> list[str]:
     cells = [header, *[tuple(str(c) for c in row) for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = []
