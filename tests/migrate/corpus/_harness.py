@@ -138,7 +138,7 @@ def stop_class(category: str) -> tuple[str, str | None]:
 
 def v02_outcome(chat: dict[str, Any]) -> Outcome:
     """Normalise one recorded v0.2 chat."""
-    texts = [m["speaker"] for m in chat["messages"] if m["kind"] == "text"]
+    texts = [speaker for speaker, kind in zip(chat["speakers"], chat["kinds"], strict=True) if kind == "text"]
     kind, receiver = stop_class(chat["stop"])
     return Outcome(tuple(texts[1:]), kind, receiver)
 

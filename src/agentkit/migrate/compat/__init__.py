@@ -9,6 +9,8 @@
   :func:`agentkit.migrate.translate_config`: failover, cache, prices);
 - :class:`AutoReplyAgent`: a v0.2 agent with no LLM, no code and no human (it sends ``default_auto_reply``);
 - :func:`termination_from_v02`: a v0.2 ``is_termination_msg`` as a team termination condition;
+- ``DEFAULT_ASSISTANT_SYSTEM_MESSAGE`` / ``DEFAULT_ASSISTANT_DESCRIPTION`` / ``DEFAULT_USER_PROXY_DESCRIPTIONS``:
+  v0.2's default prompts, verbatim;
 - :class:`ChatResult`, :func:`chat_result`, :func:`with_carryover`: v0.2's chat results and carryover;
 - :func:`transition_candidate_func`, :func:`random_speaker_selector`, :func:`manual_speaker_selector`: v0.2
   speaker-selection methods for ``SelectorGroupChat``.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from ._agents import AutoReplyAgent, AutoReplyAgentConfig
 from ._client import client_from_llm_config, registered_models, registered_price_table
+from ._defaults import DEFAULT_ASSISTANT_DESCRIPTION, DEFAULT_ASSISTANT_SYSTEM_MESSAGE, DEFAULT_USER_PROXY_DESCRIPTIONS
 from ._loaders import (
     DEFAULT_AZURE_API_VERSION,
     config_list_from_dotenv,
@@ -35,7 +38,10 @@ from ._speakers import manual_speaker_selector, random_speaker_selector, transit
 from ._termination import V02Termination, V02TerminationConfig, termination_from_v02, v02_message
 
 __all__ = (
+    "DEFAULT_ASSISTANT_DESCRIPTION",
+    "DEFAULT_ASSISTANT_SYSTEM_MESSAGE",
     "DEFAULT_AZURE_API_VERSION",
+    "DEFAULT_USER_PROXY_DESCRIPTIONS",
     "AutoReplyAgent",
     "AutoReplyAgentConfig",
     "ChatResult",
