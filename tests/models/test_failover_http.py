@@ -339,7 +339,9 @@ async def test_soak_over_http(fp: FakeProvider) -> None:
             default_reply = result.content.startswith("Fake answer from ") and result.content.endswith(
                 str(MESSAGES[0].content)
             )
-            assert result.content in complete or default_reply
+            # or a cut stream recovered on the next member, continuing the delivered text (never repeating it)
+            recovered = result.content.startswith("one two three")
+            assert result.content in complete or default_reply or recovered
             assert result.finish_reason != "unknown"
             expected = RequestUsage(
                 expected.prompt_tokens + result.usage.prompt_tokens,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .._callinfo import AnsweredBy, answered_by
 from ._breaker import CircuitBreaker, CircuitState
 from ._failover import (
     FailoverChatCompletionClient,
@@ -14,6 +15,7 @@ from ._policy import DEFAULT_ERROR_POLICY, ErrorClass, PolicyAction, classify_er
 
 __all__ = (
     "DEFAULT_ERROR_POLICY",
+    "AnsweredBy",
     "CircuitBreaker",
     "CircuitState",
     "ErrorClass",
@@ -24,12 +26,14 @@ __all__ = (
     "MeteredChatCompletionClient",
     "MeteredChatCompletionClientConfig",
     "PolicyAction",
+    "answered_by",
     "classify_error",
     "estimate_prompt_tokens",
     "retry_after_seconds",
 )
 
 for _cls in (
+    AnsweredBy,
     CircuitBreaker,
     CircuitState,
     ErrorClass,
@@ -42,5 +46,5 @@ for _cls in (
     PolicyAction,
 ):
     _cls.__module__ = __name__
-for _fn in (classify_error, estimate_prompt_tokens, retry_after_seconds):
+for _fn in (answered_by, classify_error, estimate_prompt_tokens, retry_after_seconds):
     _fn.__module__ = __name__

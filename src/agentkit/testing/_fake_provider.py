@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,7 +27,7 @@ from ..exceptions import ConfigurationError
 from . import _wire_anthropic, _wire_openai
 from ._scripted import DEFAULT_MODEL_INFO, estimate_tokens
 from ._steps import Fault, Reply, Step
-from ._wire_common import Rendered, default_content, last_user_text, message_tokens
+from ._wire_common import Rendered, continuation, default_content, last_user_text, message_tokens
 
 if TYPE_CHECKING:
     from autogen_ext.models.anthropic import AnthropicChatCompletionClient
@@ -42,6 +42,17 @@ FAKE_ANTHROPIC_KEY = "sk-ant-fake-agentkit-key"
 
 FAKE_MODEL_INFO: dict[str, Any] = dict(DEFAULT_MODEL_INFO)
 """``model_info`` given to clients for model names the SDKs do not know: every capability, as the scripted client."""
+
+FAKE_ANTHROPIC_MODEL_INFO: dict[str, Any] = {
+    **DEFAULT_MODEL_INFO,
+    "structured_output": False,  # AutoGen's Anthropic client refuses Pydantic json_output
+    "multiple_system_messages": False,
+}
+"""``model_info`` for Anthropic model names autogen-ext does not list exactly.
+
+autogen-ext matches unknown Claude names by prefix and can land on an entry without function calling
+(``claude-haiku-4-5`` did), which made routing skip the member for every tool request.
+"""
 
 _REASONS = {
     200: "OK",
@@ -83,6 +94,10 @@ class RecordedRequest:
             ``"hang"``, ``"cut"``, ``"stalled"``, ``"malformed"``, ``"no_terminator"``, ``"content_filter"``
             or ``"client_disconnected"``.
         finished_at: ``time.monotonic()`` when the answer was complete (``None`` while pending).
+        prefill: The text of a trailing assistant message the reply continued (Anthropic always; OpenAI wire
+            only for models accepting prefill, see :meth:`FakeProvider.accept_prefill`), else ``None``.
+        abandoned_at: ``time.monotonic()`` when the client closed the connection while the provider was still
+            holding the answer back (a hang, a stall or a delay), else ``None``.
     """
 
     model: str
@@ -96,6 +111,13 @@ class RecordedRequest:
     step: Step | None = None
     outcome: str = "pending"
     finished_at: float | None = field(default=None, compare=False)
+    prefill: str | None = None
+    abandoned_at: float | None = field(default=None, compare=False)
+
+    @property
+    def abandoned(self) -> bool:
+        """Whether the client gave up on this request while the provider was holding the answer back."""
+        return self.abandoned_at is not None
 
 
 class FakeProvider:
@@ -127,6 +149,8 @@ class FakeProvider:
         self._attempts: dict[str, int] = {}
         self._requests: list[RecordedRequest] = []
         self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._watchers: list[tuple[Callable[[list[RecordedRequest]], bool], asyncio.AbstractEventLoop, Any]] = []
+        self._prefill_models: set[str] = set()
         self._seq = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -271,7 +295,7 @@ class FakeProvider:
         kwargs.setdefault("api_key", FAKE_ANTHROPIC_KEY)
         kwargs.setdefault("max_retries", 0)
         if "model_info" not in kwargs and not _known_anthropic(model):
-            kwargs["model_info"] = dict(FAKE_MODEL_INFO)
+            kwargs["model_info"] = dict(FAKE_ANTHROPIC_MODEL_INFO)
         return AnthropicChatCompletionClient(model=model, **kwargs)
 
     # --- scripting ------------------------------------------------------------------------------------
@@ -291,6 +315,16 @@ class FakeProvider:
         with self._lock:
             self._always[model] = step
 
+    def accept_prefill(self, *models: str) -> None:
+        """Make the OpenAI wire continue a trailing assistant message for ``models`` (``"*"``: every model).
+
+        The Anthropic wire always does, as the real API does. A continued reply takes its scripted text as
+        the whole answer and sends what follows the prefill: the rest of the text when it begins with the
+        prefill, else its words after as many words as the prefill has (a model picking up mid-sentence).
+        """
+        with self._lock:
+            self._prefill_models.update(models)
+
     def pending(self, model: str) -> int:
         """How many queued steps for ``model`` are not consumed yet."""
         with self._lock:
@@ -303,6 +337,7 @@ class FakeProvider:
             self._always.clear()
             self._attempts.clear()
             self._requests.clear()
+            self._prefill_models.clear()
             self._connections = 0
 
     def _next_step(self, model: str) -> tuple[int, int, Step | None]:
@@ -354,6 +389,37 @@ class FakeProvider:
             raise TimeoutError(f"FakeProvider: expected {count} request(s), got {len(self.requests)}") from None
         return self.requests
 
+    async def wait_until(
+        self, predicate: Callable[[list[RecordedRequest]], bool], *, timeout: float = 10.0
+    ) -> list[RecordedRequest]:
+        """Wait until ``predicate(requests)`` holds (checked as requests arrive, finish or are abandoned).
+
+        Raises:
+            TimeoutError: if it does not hold within ``timeout`` seconds.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            if predicate(list(self._requests)):
+                return list(self._requests)
+            self._watchers.append((predicate, loop, future))
+        try:
+            await asyncio.wait_for(future, timeout)
+        except asyncio.TimeoutError:
+            with self._lock:
+                self._watchers = [w for w in self._watchers if w[2] is not future]
+            raise TimeoutError("FakeProvider: the awaited condition did not hold in time") from None
+        return self.requests
+
+    def _changed(self) -> None:
+        with self._lock:
+            requests = list(self._requests)
+            ready = [w for w in self._watchers if w[0](requests)]
+            if ready:
+                self._watchers = [w for w in self._watchers if w not in ready]
+        for _, loop, future in ready:
+            loop.call_soon_threadsafe(_resolve, future)
+
     def _record(self, record: RecordedRequest) -> None:
         with self._lock:
             self._requests.append(record)
@@ -363,6 +429,7 @@ class FakeProvider:
                 self._waiters = [w for w in self._waiters if w[0] > arrived]
         for _, loop, future in ready:
             loop.call_soon_threadsafe(_resolve, future)
+        self._changed()
 
     # --- HTTP -----------------------------------------------------------------------------------------
 
@@ -396,7 +463,7 @@ class FakeProvider:
                     length = int(headers.get("content-length", "0") or 0)
                     raw = await reader.readexactly(length) if length else b""
                 keep_alive = headers.get("connection", "").lower() != "close"
-                if not await self._dispatch(method, path, headers, raw, writer):
+                if not await self._dispatch(method, path, headers, raw, reader, writer):
                     return
                 if not keep_alive:
                     return
@@ -431,7 +498,13 @@ class FakeProvider:
         await writer.drain()
 
     async def _dispatch(
-        self, method: str, path: str, headers: dict[str, str], raw: bytes, writer: asyncio.StreamWriter
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        raw: bytes,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
     ) -> bool:
         route = path.split("?", 1)[0]
         wire: ModuleType
@@ -472,7 +545,7 @@ class FakeProvider:
         )
         self._record(record)
         try:
-            keep = await self._answer(wire, api, body, model, stream, seq, step, record, writer)
+            keep = await self._answer(wire, api, body, model, stream, seq, step, record, writer, reader)
         except ConnectionError:
             if record.outcome == "pending":
                 record.outcome = "client_disconnected"
@@ -484,6 +557,7 @@ class FakeProvider:
         finally:
             if record.finished_at is None:
                 record.finished_at = time.monotonic()
+            self._changed()
         return keep
 
     async def _answer(
@@ -497,16 +571,16 @@ class FakeProvider:
         step: Step | None,
         record: RecordedRequest,
         writer: asyncio.StreamWriter,
+        reader: asyncio.StreamReader,
     ) -> bool:
         request_id = b"request-id" if api == "anthropic" else b"x-request-id"
         id_header = request_id + b": req_fake%d\r\n" % seq
         if isinstance(step, Fault):
-            if step.delay:
-                await asyncio.sleep(step.delay)
+            if step.delay and not await self._hold(reader, record, step.delay):
+                return False
             if step.kind == "hang":
                 record.outcome = "hang"
-                assert self._stopping is not None
-                await self._stopping.wait()
+                await self._hold(reader, record, None)
                 return False
             if step.kind == "connection_reset":
                 record.outcome = "connection_reset"
@@ -536,6 +610,11 @@ class FakeProvider:
         reply = step if isinstance(step, Reply) else None
         if reply is None:
             reply = Reply(content=default_content(model, last_user_text(body)))
+        if api == "anthropic" or model in self._prefill_models or "*" in self._prefill_models:
+            prefill = wire.prefill_text(body)
+            if prefill is not None:
+                record.prefill = prefill
+                reply = replace(reply, content=continuation(reply.content, prefill))
         if reply.usage is not None:
             prompt, completion = reply.usage
         else:
@@ -544,8 +623,8 @@ class FakeProvider:
             completion = estimate_tokens(reply.content) + sum(estimate_tokens(n + a) for n, a in reply.calls)
         served = _served_openai_model(model) if api == "openai" else model
         if not stream:
-            if reply.first_token_delay:
-                await asyncio.sleep(reply.first_token_delay)
+            if reply.first_token_delay and not await self._hold(reader, record, reply.first_token_delay):
+                return False
             payload = wire.json_body(reply, served, seq, prompt, completion)
             _finish(record, "content_filter" if reply.finish_reason == "content_filter" else "ok")
             await self._write_simple(writer, 200, payload, extra=id_header)
@@ -553,10 +632,42 @@ class FakeProvider:
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and bool(options.get("include_usage"))
         rendered: Rendered = wire.stream_frames(reply, served, seq, prompt, completion, include_usage)
-        return await self._stream(writer, reply, rendered, record, id_header)
+        return await self._stream(writer, reader, reply, rendered, record, id_header)
+
+    async def _hold(self, reader: asyncio.StreamReader, record: RecordedRequest, seconds: float | None) -> bool:
+        """Hold the answer back for ``seconds`` (``None``: until the provider stops); ``False`` if abandoned.
+
+        The client abandoning the request (closing the connection) is noticed at once and recorded.
+        """
+        assert self._stopping is not None
+        gone = asyncio.ensure_future(reader.read(1))
+        waits: set[asyncio.Future[Any]] = {gone}
+        if seconds is None:
+            waits.add(asyncio.ensure_future(self._stopping.wait()))
+        else:
+            waits.add(asyncio.ensure_future(asyncio.sleep(seconds)))
+        try:
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+        if gone in done and not self._stopping.is_set():
+            record.abandoned_at = time.monotonic()
+            if record.outcome == "pending":
+                record.outcome = "client_disconnected"
+            self._changed()
+            return False
+        return seconds is not None
 
     async def _stream(
-        self, writer: asyncio.StreamWriter, reply: Reply, rendered: Rendered, record: RecordedRequest, extra: bytes
+        self,
+        writer: asyncio.StreamWriter,
+        reader: asyncio.StreamReader,
+        reply: Reply,
+        rendered: Rendered,
+        record: RecordedRequest,
+        extra: bytes,
     ) -> bool:
         writer.write(
             b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\ncache-control: no-cache\r\n"
@@ -568,13 +679,13 @@ class FakeProvider:
             writer.write(b"".join(out))
             out = []
             await writer.drain()
-            if reply.first_token_delay:
-                await asyncio.sleep(reply.first_token_delay)
+            if reply.first_token_delay and not await self._hold(reader, record, reply.first_token_delay):
+                return False
         for number, frame in enumerate(rendered.content):
             if number == reply.cut_after:
                 return await self._cut(writer, out, record)
             if number == reply.stall_after:
-                return await self._stall(writer, out, record)
+                return await self._stall(writer, reader, out, record)
             if paced and number and reply.chunk_delay:
                 writer.write(b"".join(out))
                 out = []
@@ -584,7 +695,7 @@ class FakeProvider:
         if reply.cut_after is not None:
             return await self._cut(writer, out, record)
         if reply.stall_after is not None:
-            return await self._stall(writer, out, record)
+            return await self._stall(writer, reader, out, record)
         out.extend(_chunk(f) for f in rendered.tail)
         if not reply.omit_done:
             out.append(_chunk(rendered.terminator))
@@ -606,12 +717,13 @@ class FakeProvider:
         writer.transport.close()
         return False
 
-    async def _stall(self, writer: asyncio.StreamWriter, out: list[bytes], record: RecordedRequest) -> bool:
+    async def _stall(
+        self, writer: asyncio.StreamWriter, reader: asyncio.StreamReader, out: list[bytes], record: RecordedRequest
+    ) -> bool:
         record.outcome = "stalled"
         writer.write(b"".join(out))
         await writer.drain()
-        assert self._stopping is not None
-        await self._stopping.wait()
+        await self._hold(reader, record, None)
         return False
 
     def __repr__(self) -> str:
@@ -693,8 +805,10 @@ def _known_openai(model: str) -> bool:
 
 
 def _known_anthropic(model: str) -> bool:
+    """Whether autogen-ext lists ``model`` exactly (its prefix fallback can pick a wrong entry)."""
     try:
         from autogen_ext.models.anthropic import _model_info
     except ImportError:  # pragma: no cover - depends on the installed autogen-ext
         return False
-    return _known(_model_info.get_info, model)
+    table = getattr(_model_info, "_MODEL_INFO", None)
+    return isinstance(table, dict) and model in table

@@ -6,11 +6,16 @@ import json
 from typing import Any
 
 from ._steps import Fault, Reply
-from ._wire_common import Rendered, dumps, split_arguments, split_text
+from ._wire_common import Rendered, assistant_prefill, dumps, split_arguments, split_text
 
-__all__ = ("error_response", "json_body", "prompt_messages", "stream_frames")
+__all__ = ("error_response", "json_body", "prefill_text", "prompt_messages", "stream_frames")
 
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "content_filter": "refusal"}
+
+
+def prefill_text(body: dict[str, Any]) -> str | None:
+    """The text of a trailing assistant message (a prefill the reply continues), if any."""
+    return assistant_prefill(body)
 
 
 def prompt_messages(body: dict[str, Any]) -> tuple[list[Any], Any]:

@@ -13,6 +13,8 @@ from ._scripted import estimate_tokens
 __all__ = (
     "CREATED",
     "Rendered",
+    "assistant_prefill",
+    "continuation",
     "default_content",
     "dumps",
     "last_user_text",
@@ -80,6 +82,34 @@ def default_content(model: str, last_user_text: str) -> str:
 def split_text(text: str) -> list[str]:
     """Stream pieces of a text: one per word, leading whitespace attached; joining them gives the text."""
     return _WORDS.findall(text)
+
+
+def continuation(content: str, prefill: str) -> str:
+    """What a model continuing the assistant ``prefill`` sends, when its whole answer would be ``content``.
+
+    The rest of ``content`` when it begins with the prefill (trailing whitespace ignored, as the providers
+    strip it), else the words of ``content`` after as many words as the prefill has.
+    """
+    stem = prefill.rstrip()
+    if content.startswith(stem):
+        return content[len(stem) :]
+    return "".join(split_text(content)[len(split_text(stem)) :])
+
+
+def assistant_prefill(body: dict[str, Any]) -> str | None:
+    """The text of a trailing assistant message (both wire formats keep messages under ``messages``)."""
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        return None
+    last = messages[-1]
+    if not isinstance(last, dict) or last.get("role") != "assistant":
+        return None
+    content = last.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(b.get("text", "")) for b in content if isinstance(b, dict) and b.get("type") == "text")
+    return None
 
 
 def split_arguments(arguments: str, size: int = 16) -> list[str]:
