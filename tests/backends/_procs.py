@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkServerContext
 
 __all__ = ("context",)
 
-_ctx: BaseContext | None = None
+_ctx: ForkServerContext | None = None
 
 
-def context() -> BaseContext:
+def context() -> ForkServerContext:
     """A ``forkserver`` context whose server has imported the workloads (fork-safe: no parent threads copied)."""
     global _ctx
     if _ctx is None:

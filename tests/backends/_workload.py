@@ -8,6 +8,7 @@ from typing import Any
 
 from autogen_core.models import UserMessage
 
+from agentkit.backends import SharedBudget
 from agentkit.conditions import BudgetTermination
 from agentkit.exceptions import BudgetExceededError
 from agentkit.models import MeteredChatCompletionClient
@@ -30,6 +31,14 @@ def make_client(url: str, scope: str, *, max_requests: int | None = None, max_co
     return MeteredChatCompletionClient(
         inner, budget=budget, prices=PRICES, model=MODEL, default_max_output_tokens=max_tokens
     )
+
+
+def shared_of(client: MeteredChatCompletionClient) -> SharedBudget:
+    """The shared budget behind ``client``."""
+    assert client.budget is not None
+    shared = client.budget.store
+    assert isinstance(shared, SharedBudget)
+    return shared
 
 
 async def run_calls(client: MeteredChatCompletionClient, calls: int) -> dict[str, Any]:
@@ -73,3 +82,41 @@ def holder(url: str, scope: str, calls: int) -> None:
         await asyncio.gather(*(client.create(MESSAGES) for _ in range(calls)))
 
     asyncio.run(main())
+
+
+def open_breaker(url: str, member: str, failures: int, out: Any) -> None:
+    """Process entry point: fail ``member`` ``failures`` times on a shared breaker, wait for the write, report."""
+    from agentkit._clock import SYSTEM_CLOCK
+    from agentkit.backends._circuit import circuit_store
+    from agentkit.models._breaker import CircuitBreaker
+
+    async def main() -> str:
+        shared = circuit_store(url)
+        assert shared is not None
+        breaker = CircuitBreaker(member, failure_threshold=failures, cooldown_s=60, clock=SYSTEM_CLOCK, store=shared)
+        await shared.refresh([breaker])
+        for _ in range(failures):
+            breaker.record_failure()
+        await shared.flush()
+        await shared.store.aclose()
+        return breaker.state.value
+
+    out.put(asyncio.run(main()))
+
+
+def try_probe(url: str, member: str, start: Any, out: Any) -> None:
+    """Process entry point: refresh a half-open member's breaker and report whether this process may probe it."""
+    from agentkit._clock import SYSTEM_CLOCK
+    from agentkit.backends._circuit import circuit_store
+    from agentkit.models._breaker import CircuitBreaker
+
+    async def main() -> bool:
+        shared = circuit_store(url)
+        assert shared is not None
+        breaker = CircuitBreaker(member, failure_threshold=1, cooldown_s=60, clock=SYSTEM_CLOCK, store=shared)
+        start.wait()
+        await shared.refresh([breaker])
+        await shared.store.aclose()
+        return breaker.allows()
+
+    out.put(asyncio.run(main()))

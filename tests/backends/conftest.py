@@ -37,7 +37,7 @@ def redis_url(redis_server: RedisServer) -> str:
 
 
 @pytest.fixture
-async def flushed(redis_url: str) -> AsyncIterator[str]:
+async def flushed(redis_url: str) -> str:
     """``redis_url`` on an emptied database."""
     import redis.asyncio as redis_asyncio
 

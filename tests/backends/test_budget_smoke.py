@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._workload import make_client, run_calls
+from ._workload import make_client, run_calls, shared_of
 
 
 async def test_one_process_never_exceeds_the_shared_cap(flushed: str) -> None:
     client = make_client(flushed, "smoke", max_requests=7)
+    shared = shared_of(client)
     result = await run_calls(client, 20)
     assert result["ok"] == 7
     assert result["refused"] == 13
-    usage = await client.budget.store.usage()
+    usage = await shared.usage()
     assert usage.requests == 7
-    assert await client.budget.store.in_flight() == (0, Decimal(0))
-    await client.budget.store.store.aclose()
+    assert await shared.in_flight() == (0, Decimal(0))
+    await shared.store.aclose()

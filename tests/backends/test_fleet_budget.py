@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from agentkit.backends import RedisStore, SharedBudget
+from agentkit.backends import RedisStore
 from agentkit.exceptions import BudgetExceededError
 
 from ._procs import context
-from ._workload import MESSAGES, holder, make_client, total_cost, worker
+from ._workload import MESSAGES, holder, make_client, shared_of, total_cost, worker
 
 WORKERS = 8
 # The CI machine is small and shared: a generous per-operation timeout keeps fail-closed from refusing calls there.
@@ -40,10 +40,9 @@ def _run_fleet(url: str, scope: str, limits: dict[str, Any]) -> list[dict[str, A
 
 
 async def _fleet_usage(url: str, scope: str) -> tuple[int, Decimal, int]:
-    client = make_client(url, scope, max_requests=1)
-    assert isinstance(client.budget.store, SharedBudget)  # type: ignore[union-attr]
-    usage = await client.budget.store.usage()  # type: ignore[union-attr]
-    in_flight, _ = await client.budget.store.in_flight()  # type: ignore[union-attr]
+    shared = shared_of(make_client(url, scope, max_requests=1))
+    usage = await shared.usage()
+    in_flight, _ = await shared.in_flight()
     return usage.requests, usage.cost_usd, in_flight
 
 
@@ -87,20 +86,23 @@ async def test_killed_worker_gives_its_reservations_back_after_the_ttl(flushed: 
     proc = ctx.Process(target=holder, args=(url, scope, 5))
     proc.start()
     client = make_client(url, scope, max_requests=5)
-    shared = client.budget.store  # type: ignore[union-attr]
+    shared = shared_of(client)
 
     async def held() -> bool:
-        return (await shared.in_flight())[0] == 5
+        count, _ = await shared.in_flight()
+        return count == 5
 
     await _poll(30, held)  # the worker holds all five requests in flight
     with pytest.raises(BudgetExceededError):
         await client.create(MESSAGES)
-    os.kill(proc.pid, signal.SIGKILL)  # type: ignore[arg-type]
+    assert proc.pid is not None
+    os.kill(proc.pid, signal.SIGKILL)
     proc.join(timeout=10)
     assert proc.exitcode == -signal.SIGKILL
 
     async def recovered() -> bool:
-        return (await shared.in_flight())[0] == 0
+        count, _ = await shared.in_flight()
+        return count == 0
 
     await _poll(10, recovered)  # headroom back within the TTL (plus the polling bound)
     result = await client.create(MESSAGES)

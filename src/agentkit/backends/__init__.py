@@ -7,11 +7,19 @@ In-memory stays the default. redis-py (``pip install "autogen-agentkit[redis]"``
 
 from __future__ import annotations
 
+from ._circuit import SharedCircuits
 from ._redis import RedisStore, StoreRecoveredEvent, StoreUnavailableEvent, redact_store_url
 from ._shared_budget import SharedBudget
 
-__all__ = ("RedisStore", "SharedBudget", "StoreRecoveredEvent", "StoreUnavailableEvent", "redact_store_url")
+__all__ = (
+    "RedisStore",
+    "SharedBudget",
+    "SharedCircuits",
+    "StoreRecoveredEvent",
+    "StoreUnavailableEvent",
+    "redact_store_url",
+)
 
-for _cls in (RedisStore, SharedBudget, StoreRecoveredEvent, StoreUnavailableEvent):
+for _cls in (RedisStore, SharedBudget, SharedCircuits, StoreRecoveredEvent, StoreUnavailableEvent):
     _cls.__module__ = __name__
 redact_store_url.__module__ = __name__

@@ -165,7 +165,7 @@ class RedisStore:
                 f"must be a Redis URL or a redis.asyncio.Redis client, got {type(url_or_client).__name__}.",
                 'Pass e.g. "redis://localhost:6379/0".',
             )
-        explicit = {
+        explicit: dict[str, Any] = {
             "namespace": namespace,
             "on_unavailable": on_unavailable,
             "timeout": timeout,
@@ -174,9 +174,9 @@ class RedisStore:
             "password_env": password_env,
             "max_connections": max_connections,
         }
-        for key, value in explicit.items():
-            if value is not None:
-                given[key] = value
+        for name, option in explicit.items():
+            if option is not None:
+                given[name] = option
         namespace = str(given.get("namespace", "default"))
         if not _NAME.match(namespace) or "{" in namespace or "}" in namespace:
             raise ConfigurationError(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any, Protocol
 
 from .._clock import Clock
 from ..events import CircuitStateEvent, emit
 
-__all__ = ("CircuitBreaker", "CircuitState")
+__all__ = ("CircuitBreaker", "CircuitState", "CircuitStore")
 
 
 class CircuitState(str, Enum):
@@ -21,6 +22,23 @@ class CircuitState(str, Enum):
     """Cooldown over: one probe call may go through; success closes, failure opens again."""
 
 
+class CircuitStore(Protocol):
+    """Where a breaker shares its state with other processes (``agentkit.backends``' Redis store).
+
+    The breaker calls these on its transitions only (never per call); they must not block: a store schedules
+    its round trip and returns. Before each call the owner refreshes its breakers from the store.
+    """
+
+    def opened(self, breaker: CircuitBreaker) -> None:
+        """The breaker opened here (its cooldown starts now)."""
+
+    def closed(self, breaker: CircuitBreaker) -> None:
+        """The breaker closed here (a probe succeeded, or ``reset()``)."""
+
+    def released(self, breaker: CircuitBreaker) -> None:
+        """A probe ended without a verdict: give the fleet's probe lease back."""
+
+
 class CircuitBreaker:
     """Counts consecutive failures of one member and opens after ``failure_threshold`` of them.
 
@@ -28,16 +46,35 @@ class CircuitBreaker:
     A success closes the breaker, a failure opens it for another cooldown. Every transition emits a
     :class:`~agentkit.events.CircuitStateEvent`.
 
+    With a ``store`` (e.g. ``FailoverChatCompletionClient(..., circuit_store="redis://...")``) the state is
+    shared by every process: a breaker opened in one is open in all (after their next refresh, which the
+    failover client does before every call), its cooldown runs on the store's clock, and exactly one process
+    probes a half-open member. Failures are counted per process; transitions seen from the store emit the same
+    events here.
+
     Args:
         member: Name of the member (for events).
         failure_threshold: Consecutive failures that open the breaker; ``0`` disables it.
         cooldown_s: Seconds the breaker stays open before a probe is allowed.
         clock: Where time is read.
+        store: Share the state with other processes (see above); ``None`` keeps it in this process.
     """
 
-    __slots__ = ("_clock", "_failures", "_open_until", "_probing", "cooldown_s", "failure_threshold", "member")
+    __slots__ = (
+        "_clock",
+        "_failures",
+        "_open_until",
+        "_probing",
+        "_store",
+        "cooldown_s",
+        "failure_threshold",
+        "member",
+    )
 
-    def __init__(self, member: str, *, failure_threshold: int, cooldown_s: float, clock: Clock) -> None:
+    def __init__(
+        self, member: str, *, failure_threshold: int, cooldown_s: float, clock: Clock, store: Any = None
+    ) -> None:
+        self._store: CircuitStore | None = store
         self.member = member
         self.failure_threshold = failure_threshold
         self.cooldown_s = cooldown_s
@@ -77,6 +114,11 @@ class CircuitBreaker:
             self._probing = True
             emit(CircuitStateEvent(member=self.member, state=CircuitState.HALF_OPEN.value, until_s=None))
 
+    @property
+    def store(self) -> CircuitStore | None:
+        """Where the state is shared, if anywhere."""
+        return self._store
+
     def record_success(self) -> None:
         """A call succeeded: close the breaker."""
         self._failures = 0
@@ -84,6 +126,8 @@ class CircuitBreaker:
             self._open_until = None
             self._probing = False
             emit(CircuitStateEvent(member=self.member, state=CircuitState.CLOSED.value, until_s=None))
+            if self._store is not None:
+                self._store.closed(self)
 
     def record_failure(self) -> None:
         """A call failed in a way that says something about the member's health."""
@@ -94,9 +138,13 @@ class CircuitBreaker:
             self._probing = False
             self._open_until = self._clock.monotonic() + self.cooldown_s
             emit(CircuitStateEvent(member=self.member, state=CircuitState.OPEN.value, until_s=self.cooldown_s))
+            if self._store is not None:
+                self._store.opened(self)
 
     def release(self) -> None:
         """A call ended without saying anything about health (cancelled, our own bad request)."""
+        if self._probing and self._store is not None:
+            self._store.released(self)
         self._probing = False
 
     def reset(self) -> None:
@@ -107,6 +155,31 @@ class CircuitBreaker:
         self._probing = False
         if was_open:
             emit(CircuitStateEvent(member=self.member, state=CircuitState.CLOSED.value, until_s=None))
+        if self._store is not None:
+            self._store.closed(self)
+
+    def apply_shared(self, state: CircuitState, remaining_s: float) -> None:
+        """Adopt the fleet's state read from the store (emitting the transition here, as a local one would).
+
+        ``HALF_OPEN`` means this process holds the fleet's probe lease; a member half-open elsewhere (or whose
+        lease another process holds) arrives as ``OPEN`` for ``remaining_s``.
+        """
+        now = self._clock.monotonic()
+        if state is CircuitState.CLOSED:
+            if self._open_until is not None and not self._probing:
+                self._open_until = None
+                self._failures = 0
+                emit(CircuitStateEvent(member=self.member, state=CircuitState.CLOSED.value, until_s=None))
+            return
+        if self._probing:
+            return  # our own probe is in flight; its outcome decides
+        was_open = self._open_until is not None and now < self._open_until
+        if state is CircuitState.OPEN:
+            self._open_until = now + remaining_s
+            if not was_open:
+                emit(CircuitStateEvent(member=self.member, state=CircuitState.OPEN.value, until_s=remaining_s))
+        else:
+            self._open_until = now  # cooldown over, and the probe is ours: allows() lets one call through
 
     def __repr__(self) -> str:
         return f"CircuitBreaker(member={self.member!r}, state={self.state.value}, failures={self._failures})"
