@@ -89,7 +89,7 @@ _MARKERS = (
     "pat_", "pat-", "gh", "xox", "xapp-", "eyJ", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA",
     "ANPA", "ANVA", "APKA", "AIza", "ya29.", "GOCSPX-", "SG.", "pypi-", "AccountKey=", "SharedAccessKey=",
 )  # fmt: skip
-_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s\"'<>`]+")
+_URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s\"'<>`]+")
 _AUTH_HEADER = re.compile(r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)([^\r\n\"']+)")
 _SCHEME = re.compile(
     r"\b((?:[Bb]earer|BEARER|[Tt]oken|[Dd]igest|[Nn]egotiate|(?i:api-?key)|Basic|BASIC)\s+)([A-Za-z0-9\-._~+/=]+)"

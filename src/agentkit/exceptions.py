@@ -84,7 +84,7 @@ class ConfigurationError(AgentkitError, ValueError):
         message = f"{self.field}: {self.problem}"
         if fix:
             message += f" {self.fix}"
-        super().__init__(message)
+        Exception.__init__(self, message)  # parts redacted one by one: "field: problem" is not a key: value
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.problem, self.fix))
@@ -196,7 +196,7 @@ class NoEligibleMemberError(ModelClientError):
     def __init__(self, reasons: Mapping[str, str]) -> None:
         self.reasons = {redact_text(str(name)): redact_text(str(why)) for name, why in reasons.items()}
         lines = "; ".join(f"{name}: {why}" for name, why in self.reasons.items())
-        super().__init__(f"No member can serve this request ({lines}).")
+        Exception.__init__(self, f"No member can serve this request ({lines}).")  # parts redacted above
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.reasons,))
@@ -262,7 +262,7 @@ class ToolCallDeniedError(ToolPolicyError):
         self.tool = redact_text(tool)
         self.reason = redact_text(reason)
         self.rule = redact_text(rule)
-        super().__init__(f"Tool call {self.tool!r} denied by policy rule {self.rule!r}: {self.reason}")
+        Exception.__init__(self, f"Tool call {self.tool!r} denied by policy rule {self.rule!r}: {self.reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.args, self.__dict__))
@@ -290,7 +290,7 @@ class ConfigTranslationError(MigrationError, ValueError):
         message = f"{self.location}: {self.problem}"
         if fix:
             message += f" {self.fix}"
-        super().__init__(message)
+        Exception.__init__(self, message)  # parts redacted one by one: "location: problem" is not a key: value
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.location, self.problem, self.fix))
