@@ -10,7 +10,9 @@ Contenders, interleaved round by round (order rotating), each a ``call_tool`` of
 - ``policy: + event listener``: names policy with a handler on AutoGen's event logger.
 
 Figures are median seconds per call and the ratio to the first bare run, then the cost of the policy decision
-alone (``PolicyWorkbench._admit``: name, arguments, limits, audit hook) per policy. Run from the repository root:
+alone (``PolicyWorkbench._admit``: name, arguments, limits, audit hook) per policy - including one call whose
+path argument is a JSON list inside a string (judged decoded, as FastMCP would decode it) and whose URL has an
+internationalised host (IDNA 2008 conversion, cached). Run from the repository root:
 ``python benchmarks/bench_tools.py [--quick]``. Offline; no network at all.
 """
 
@@ -42,6 +44,8 @@ def _workbench() -> StaticStreamWorkbench:
 
 
 ARGS = {"key": "data/report.txt", "url": "https://api.example.com/v1/items?q=1", "limit": 10}
+# what the hardened checks do extra: a JSON list inside a string (decoded as FastMCP would) and an IDN host
+ARGS_IDN_JSON = {"key": '["data/a.txt", "data/b.txt"]', "url": "https://bücher.example.org/v1", "limit": 10}
 
 NAMES = {"allow": ["lookup", "read_*"], "deny": ["delete_*", "shell"]}
 RULES = {
@@ -134,6 +138,7 @@ async def main(quick: bool) -> None:
             "names": lambda: names._admit("lookup", ARGS, None),
             "rules": lambda: rules._admit("lookup", ARGS, None),
             "path+url": lambda: path_url._admit("lookup", ARGS, None),
+            "path+url, JSON list + IDN host": lambda: path_url._admit("lookup", ARGS_IDN_JSON, None),
         }
         for wb in (names, rules, path_url):
             wb.reset_limits()
@@ -147,7 +152,7 @@ async def main(quick: bool) -> None:
         print(f"{name:<26} {median * 1e6:9.1f} {spread:9.1f} {median / baseline:7.3f}")
     print("\nthe policy decision alone (no tool call), us per decision:")
     for name, values in decision_samples.items():
-        print(f"  {name:<12} {statistics.median(values) * 1e6:7.1f}  (min {min(values) * 1e6:.1f})")
+        print(f"  {name:<32} {statistics.median(values) * 1e6:7.1f}  (min {min(values) * 1e6:.1f})")
 
 
 if __name__ == "__main__":

@@ -228,3 +228,25 @@ async def test_a_real_fastmcp_server_receives_exactly_the_decoded_form() -> None
                 decoded = fastmcp_decode(value)
                 expected = value if name == "echo_plain" or not is_decoded(decoded) else decoded
                 assert received == expected, (name, value, received)
+
+
+async def test_the_workbench_reads_which_parameters_cannot_be_strings_from_the_tool_schemas() -> None:
+    from autogen_core.tools import FunctionTool, StaticWorkbench
+
+    from agentkit.tools import PolicyWorkbench
+
+    def tag(names: list[str], label: str) -> str:
+        """Tag things."""
+        return ",".join(names) + label
+
+    policy = {"tools": {"tag": {"args": {"names": {"type": "array", "max_length": 2}, "label": {"type": "string"}}}}}
+    wb = PolicyWorkbench(StaticWorkbench([FunctionTool(tag, "Tag.")]), policy)
+    await wb.list_tools()
+    assert wb._non_string["tag"] == {"names"}
+    # a JSON string for the list parameter is judged as the list FastMCP would make of it
+    assert (
+        "(args.names.max_length)" in (await wb.call_tool("tag", {"names": '["a", "b", "c"]', "label": "x"})).to_text()
+    )
+    # a JSON string for the string parameter must pass in both readings: as a list it is not a string
+    assert "(args.label.type)" in (await wb.call_tool("tag", {"names": ["a"], "label": '["x"]'})).to_text()
+    assert (await wb.call_tool("tag", {"names": ["a"], "label": "x"})).to_text() == "ax"
