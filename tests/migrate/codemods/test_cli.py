@@ -29,8 +29,8 @@ def test_check_reports_pending_changes_and_writes_nothing(tmp_path: Path, capsys
     assert main(["migrate", "code", str(root), "--check"]) == 1
     out = capsys.readouterr().out
     assert _snapshot(root) == before
-    assert "would change: " in out
-    assert "5 file(s) scanned, 4 would change, 0 could not be parsed" in out
+    assert "runs on v0.4; would change" in out
+    assert "skipped.py" not in out
     assert "skipped.py" not in out
 
 
@@ -39,13 +39,15 @@ def test_write_migrates_everything_but_the_broken_file_and_reports_it(
 ) -> None:
     root = make_project(tmp_path)
     os.chmod(root / "app" / "agents.py", 0o640)
-    assert main(["migrate", "code", str(root)]) == 1  # the syntax error
-    out = capsys.readouterr().out
-    assert "6 file(s) scanned, 4 changed, 1 could not be parsed" in out
-    assert re.search(r"broken\.py:\d+: cannot parse", out)
+    assert main(["migrate", "code", str(root)]) == 2  # the syntax error is bad input
+    captured = capsys.readouterr()
+    out = captured.err
+    assert "6 file(s) scanned, 4 changed, 1 could not be migrated" in out
+    assert re.search(r"broken\.py:2: cannot parse", out)  # Python's own line number
     assert "rules applied: AK001 x" in out
     assert "TODOs: " in out
     assert "AK010 x" in out
+    assert "needs manual work (" in captured.out
     assert (root / "app" / "broken.py").read_text() == "import autogen\ndef f(:\n    pass\n"
     assert stat.S_IMODE((root / "app" / "agents.py").stat().st_mode) == 0o640
     assert not list(root.rglob("*.tmp"))
@@ -60,7 +62,10 @@ def test_write_migrates_everything_but_the_broken_file_and_reports_it(
     after = _snapshot(root)
     assert main(["migrate", "code", str(root), "--check"]) == 0
     assert _snapshot(root) == after
-    assert "0 would change" in capsys.readouterr().out
+    assert "0 would change" in capsys.readouterr().err
+    assert main(["migrate", "code", str(root), "--check", "--require-v04"]) == 1  # todos.py still needs v0.2
+    (root / "app" / "todos.py").unlink()
+    assert main(["migrate", "code", str(root), "--require-v04"]) == 0
 
 
 def test_diff_prints_unified_diff_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,6 +76,7 @@ def test_diff_prints_unified_diff_only(tmp_path: Path, capsys: pytest.CaptureFix
     assert out.count("--- a/") == 1
     assert '-    user_proxy.initiate_chat(assistant, message="Plot NVDA vs TSLA.")' in out
     assert '+    asyncio.run(Console(team.run_stream(task="Plot NVDA vs TSLA.")))' in out
+    assert "file(s) scanned" not in out  # the summary goes to stderr: stdout is the diff alone
     assert _snapshot(root) == before
 
 
@@ -119,5 +125,16 @@ def test_crlf_line_endings_are_kept(tmp_path: Path) -> None:
     report = migrate_paths([path])
     assert report.changed
     data = path.read_bytes()
-    assert b"model_client=translate_config(cfg).client" in data
+    assert b"model_client=client_from_llm_config(cfg)" in data
     assert data.count(b"\r\n") == data.count(b"\n")
+
+
+def test_missing_path_and_non_python_file_are_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.py"
+    assert main(["migrate", "code", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"agentkit migrate code: {missing}: no such file or directory"
+    config = tmp_path / "OAI_CONFIG_LIST.json"
+    config.write_text("[]")
+    assert main(["migrate", "code", str(config)]) == 2
+    assert "not a Python file or notebook" in capsys.readouterr().err

@@ -36,13 +36,6 @@ def test_only_and_disable_select_rules() -> None:
         parse_rules(["AK999"])
 
 
-def test_disable_keeps_code_for_that_rule() -> None:
-    source = 'from autogen import AssistantAgent\na = AssistantAgent("a", llm_config=cfg)\n'
-    result = migrate_source(source, disable=["AK002"])
-    assert "llm_config=cfg" in result.code
-    assert "TODO[agentkit AK003]: llm_config -> model_client" in result.code
-
-
 def test_files_without_autogen_are_not_parsed() -> None:
     result = migrate_source("this is not python (")
     assert not result.changed

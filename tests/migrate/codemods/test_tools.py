@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from agentkit.migrate.codemods import Rule
 
-from ._support import assert_resolves, check
+from ._support import check
 
 
 def test_register_function_moves_the_agent_below_its_tool() -> None:
@@ -40,56 +40,6 @@ def test_register_function_moves_the_agent_below_its_tool() -> None:
         ["AK006"],
     )
     assert result.applied == {Rule.AK006: 1}
-
-
-def test_decorators_are_removed_and_all_rules_give_runnable_imports() -> None:
-    result = check(
-        """
-        from typing import Annotated
-
-        from autogen import AssistantAgent, UserProxyAgent
-
-        assistant = AssistantAgent("assistant", system_message="Use tools.", llm_config=cfg)
-        user_proxy = UserProxyAgent("user_proxy", human_input_mode="NEVER", code_execution_config={"use_docker": False})
-
-
-        @user_proxy.register_for_execution()
-        @assistant.register_for_llm(name="add", description="Add two numbers.")
-        def add(a: Annotated[int, "first"], b: int) -> int:
-            return a + b
-
-
-        @assistant.register_for_llm()
-        def echo(text: str) -> str:
-            \"\"\"Echo.\"\"\"
-            return text
-        """,
-        """
-        from typing import Annotated
-        from agentkit.migrate import translate_config
-        from autogen_agentchat.agents import CodeExecutorAgent, AssistantAgent
-        from autogen_core.tools import FunctionTool
-        from autogen_ext.code_executors.local import LocalCommandLineCodeExecutor
-
-        # NOTE[agentkit AK004]: work_dir: v0.4 uses a temporary directory (v0.2: autogen's 'extensions' directory); v0.4 warns that code runs without approval (as v0.2 NEVER did): pass approval_func= to review
-        user_proxy = CodeExecutorAgent("user_proxy", code_executor=LocalCommandLineCodeExecutor(timeout=600))
-
-
-        def add(a: Annotated[int, "first"], b: int) -> int:
-            return a + b
-
-
-        def echo(text: str) -> str:
-            \"\"\"Echo.\"\"\"
-            return text
-
-
-        # NOTE[agentkit AK006]: v0.4 AssistantAgent runs its own tools (v0.2 sent them to an executor agent); reflect_on_tool_use=True lets the model answer from the results as in v0.2
-        assistant = AssistantAgent("assistant", system_message="Use tools.", model_client=translate_config(cfg).client, tools=[FunctionTool(add, description="Add two numbers."), echo], reflect_on_tool_use=True)
-        """,
-        None,
-    )
-    assert_resolves(result.code)
 
 
 def test_agent_read_before_its_tools_is_left_with_a_todo() -> None:

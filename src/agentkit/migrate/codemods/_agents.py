@@ -113,6 +113,8 @@ def plan_agent(codemod: AgentConstructorCodemod, cls: str, call: cst.Call, var: 
         fixed = _identifier(literal_name)
         notes.append(f"v0.4 agent names must be identifiers: {literal_name!r} is now {fixed!r}")
         name = repr(fixed).replace("'", '"')
+    if "llm_config" in args and not codemod.enabled(Rule.AK002) and not is_false_or_none(args["llm_config"].value):
+        return f"{cls}(llm_config=...): enable AK002 (llm_config -> model_client=client_from_llm_config(...))"
     # The model.
     model: str | None = None
     if "model_client" in args:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TextIO
 
 __all__ = ("ProgressBar", "register_code", "run_code")
@@ -23,7 +24,7 @@ def register_code(migrate_subparsers: argparse._SubParsersAction[argparse.Argume
         description=(
             "Rewrite pyautogen v0.2 .py files and notebooks toward the AutoGen v0.4 API. What cannot be "
             "rewritten safely is kept and marked '# TODO[agentkit AKxxx]: ...'. Needs the 'migrate' extra "
-            "(pip install 'agentkit[migrate]')."
+            "(pip install 'autogen-agentkit[migrate]')."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (.py and .ipynb)")
@@ -34,6 +35,11 @@ def register_code(migrate_subparsers: argparse._SubParsersAction[argparse.Argume
         "--only", action="append", metavar="AKxxx", default=None, help="run only this rule (repeatable)"
     )
     parser.add_argument("--disable", action="append", metavar="AKxxx", default=[], help="skip this rule (repeatable)")
+    parser.add_argument(
+        "--require-v04",
+        action="store_true",
+        help="exit 1 while any migrated file still depends on pyautogen v0.2 (needs manual work)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (it is off when not a TTY)")
     parser.set_defaults(handler=run_code)
     return parser
@@ -64,11 +70,17 @@ class ProgressBar:
 
 
 def run_code(args: argparse.Namespace) -> int:
-    """Run ``agentkit migrate code``; returns the exit code (1: errors, or changes pending with ``--check``)."""
+    """Run ``agentkit migrate code``; returns the exit code.
+
+    0: done; 1: ``--check`` found pending changes, or ``--require-v04`` found files that still depend on v0.2;
+    2: bad input (a missing path, an unknown rule, a file that is not Python or does not parse).
+    Standard output carries only the machine-readable part (the diff, or one ``path: outcome`` line per file);
+    the summary goes to standard error.
+    """
     try:
         from . import migrate_paths, parse_rules
     except ImportError as error:  # pragma: no cover - depends on the installed extras
-        sys.stderr.write(f"agentkit migrate code needs LibCST: pip install 'agentkit[migrate]' ({error})\n")
+        sys.stderr.write(f"agentkit migrate code needs LibCST: pip install 'autogen-agentkit[migrate]' ({error})\n")
         return 2
     try:
         only = parse_rules(args.only) if args.only else None
@@ -76,6 +88,10 @@ def run_code(args: argparse.Namespace) -> int:
     except ValueError as error:
         sys.stderr.write(f"agentkit migrate code: {error}\n")
         return 2
+    for raw in args.paths:
+        if not Path(raw).exists():
+            sys.stderr.write(f"agentkit migrate code: {raw}: no such file or directory\n")
+            return 2
     dry_run = args.diff or args.check
     bar = ProgressBar(sys.stderr, enabled=False if args.no_progress else None)
     report = migrate_paths(args.paths, only=only, disable=disable, write=not dry_run, progress=bar)
@@ -83,12 +99,16 @@ def run_code(args: argparse.Namespace) -> int:
         for file in report.changed:
             assert file.result is not None
             sys.stdout.write(file.result.diff(str(file.path)))
-    for file in report.changed:
-        if not args.diff:
-            sys.stdout.write(f"{'would change' if dry_run else 'changed'}: {file.path}\n")
-    sys.stdout.write(report.summary() + "\n")
+    else:
+        for file in report.files:
+            if file.error is None:
+                verb = ("would change" if dry_run else "changed") if file.changed else "unchanged"
+                sys.stdout.write(f"{file.path}: {file.outcome}; {verb}\n")
+    sys.stderr.write(report.summary() + "\n")
     if report.errors:
-        return 1
+        return 2
     if args.check and report.changed:
+        return 1
+    if args.require_v04 and report.pending_v02:
         return 1
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -153,7 +154,14 @@ def migrate_source(
     try:
         tree = cst.parse_module(code)
     except cst.ParserSyntaxError as error:
-        raise MigrationError(f"{filename}:{error.raw_line}: cannot parse: {error.message}") from None
+        line, message = error.raw_line, error.message
+        try:  # Python's own line and message where it has one (the line numbers then match the file)
+            compile(code, filename, "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        except SyntaxError as python_error:
+            line, message = python_error.lineno or line, python_error.msg
+        except ValueError:
+            pass
+        raise MigrationError(f"{filename}:{line}: cannot parse: {message}") from None
     stats = Stats()
     context = CodemodContext(filename=filename)
     context.scratch[ANALYSIS_KEY] = analyze(tree, frozenset(codemod.RULE for codemod in codemods))

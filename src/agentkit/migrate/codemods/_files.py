@@ -20,6 +20,25 @@ from ._rules import Rule
 
 __all__ = ("FileResult", "PathsReport", "migrate_notebook", "migrate_paths")
 
+_V02_IMPORT = re.compile(r"^[ \t]*(?:import|from)[ \t]+autogen\b(?![_\w])", re.M)
+_V02_KEYWORD = re.compile(
+    r"(?<![\w.])(?:llm_config|human_input_mode|code_execution_config|max_consecutive_auto_reply|is_termination_msg|"
+    r"function_map|default_auto_reply)=(?!=)"
+)
+_TODO = re.compile(r"# TODO\[agentkit AK\d{3}\]")
+
+
+def _code(path: Path, text: str) -> str:
+    """The Python code of a file (a notebook's code cells)."""
+    if path.suffix != ".ipynb":
+        return text
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return ""
+    return "\n".join(_join(c.get("source", "")) for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
+
+
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "__pycache__", "node_modules", ".tox", ".mypy_cache"})
 _MAGIC = re.compile(r"^(\s*)([%!?]|\w+\?\s*$)")
 # Magic placeholders and the first cell's marker are import statements, the other markers are not: the imports
@@ -48,6 +67,31 @@ class FileResult:
         """Whether the migration changes the file."""
         return self.result is not None and self.result.changed
 
+    @property
+    def todo_count(self) -> int:
+        """``# TODO[agentkit ...]`` markers left in the migrated file."""
+        return 0 if self.result is None else len(_TODO.findall(_code(self.path, self.result.code)))
+
+    @property
+    def depends_on_v02(self) -> bool:
+        """Whether the migrated file still imports pyautogen v0.2 or passes a v0.2-only keyword."""
+        if self.result is None:
+            return False
+        code = _code(self.path, self.result.code)
+        return bool(_V02_IMPORT.search(code) or _V02_KEYWORD.search(code))
+
+    @property
+    def outcome(self) -> str:
+        """``"runs on v0.4"``, ``"needs manual work (N TODOs)"``, ``"no v0.2 code"`` or ``"error: ..."``."""
+        if self.error is not None:
+            return f"error: {self.error}"
+        assert self.result is not None
+        if not _V02_IMPORT.search(_code(self.path, self.result.original)):
+            return "no v0.2 code"
+        if self.depends_on_v02:
+            return f"needs manual work ({self.todo_count} TODOs)"
+        return "runs on v0.4" + (f" ({self.todo_count} TODOs)" if self.todo_count else "")
+
 
 @dataclass(frozen=True)
 class PathsReport:
@@ -73,11 +117,17 @@ class PathsReport:
         """Files that could not be migrated."""
         return tuple(f for f in self.files if f.error is not None)
 
+    @property
+    def pending_v02(self) -> tuple[FileResult, ...]:
+        """Files that still depend on pyautogen v0.2 after the migration (manual work left)."""
+        return tuple(f for f in self.files if f.depends_on_v02)
+
     def summary(self) -> str:
         """A human-readable summary: files, rules applied and TODOs per rule."""
         verb = "changed" if self.written else "would change"
         lines = [
-            f"{len(self.files)} file(s) scanned, {len(self.changed)} {verb}, {len(self.errors)} could not be parsed"
+            f"{len(self.files)} file(s) scanned, {len(self.changed)} {verb}, {len(self.errors)} could not be migrated",
+            f"{len(self.pending_v02)} file(s) need manual work (still depend on v0.2)",
         ]
         if self.applied:
             lines.append("rules applied: " + ", ".join(f"{rule.value} x{n}" for rule, n in self.applied.items()))
@@ -98,6 +148,8 @@ def iter_python_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 found.extend(Path(root) / name for name in files if name.endswith((".py", ".ipynb")))
             candidates = sorted(found)
+        elif not path.exists():
+            raise FileNotFoundError(f"{path}: no such file or directory")
         else:
             candidates = [path]
         for candidate in candidates:
@@ -133,6 +185,11 @@ def migrate_paths(
     applied: Counter[Rule] = Counter()
     todos: Counter[Rule] = Counter()
     for done, path in enumerate(files, start=1):
+        if path.suffix not in (".py", ".ipynb"):
+            results.append(
+                FileResult(path, None, f"{path}: not a Python file or notebook (.py / .ipynb); not migrated")
+            )
+            continue
         try:
             with open(path, encoding="utf-8", newline="") as stream:  # keep \r\n line endings as they are
                 text = stream.read()

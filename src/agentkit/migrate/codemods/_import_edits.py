@@ -23,6 +23,8 @@ class ImportEdits:
 
     add: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     remove: list[tuple[str, str | None]] = field(default_factory=list)
+    comments: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    """A comment line to put above a *new* import statement (a TODO marker)."""
 
     def __bool__(self) -> bool:
         return bool(self.add or self.remove)
@@ -114,7 +116,7 @@ def apply_import_edits(module: cst.Module, edits: ImportEdits) -> cst.Module:
     for module_name, name, asname in sorted(edits.add, key=lambda e: (e[1] is not None, e[0], e[1] or "")):
         if (module_name, name, asname) in bound:
             continue
-        statements = _add(statements, module_name, name, asname)
+        statements = _add(statements, module_name, name, asname, edits.comments.get((module_name, name)))
         bound.add((module_name, name, asname))
     return module.with_changes(body=_separate(statements))
 
@@ -158,7 +160,11 @@ def _is_import(statement: cst.BaseStatement) -> bool:
 
 
 def _add(
-    statements: list[cst.BaseStatement], module_name: str, name: str | None, asname: str | None
+    statements: list[cst.BaseStatement],
+    module_name: str,
+    name: str | None,
+    asname: str | None,
+    comment: str | None = None,
 ) -> list[cst.BaseStatement]:
     if name is not None:
         for index, statement in enumerate(statements):
@@ -166,7 +172,8 @@ def _add(
                 continue
             small = statement.body[0]
             if (
-                isinstance(small, cst.ImportFrom)
+                comment is None
+                and isinstance(small, cst.ImportFrom)
                 and small.module is not None
                 and not small.relative
                 and code_of(small.module) == module_name
@@ -187,6 +194,8 @@ def _add(
     alias = f" as {asname}" if asname else ""
     text = f"from {module_name} import {name}{alias}\n" if name is not None else f"import {module_name}{alias}\n"
     new = cst.parse_statement(text)
+    if comment is not None:
+        new = new.with_changes(leading_lines=[cst.EmptyLine(comment=cst.Comment(comment))])
     position = 0
     for index, statement in enumerate(statements):
         if _is_import(statement) or (index == 0 and _is_docstring(statement)):

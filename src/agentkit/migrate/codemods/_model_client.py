@@ -23,6 +23,7 @@ __all__ = ("HELPER", "ModelClientCodemod", "model_client_code")
 
 HELPER = ("agentkit.migrate.compat", "client_from_llm_config")
 TARGETS = frozenset({*AGENT_CLASSES, "GroupChatManager"})
+CACHE = frozenset({"disk", "redis", "cosmos_db"})
 
 
 def model_client_code(codemod: AgentkitCodemod, llm_config: cst.BaseExpression) -> str | None:
@@ -38,9 +39,20 @@ class ModelClientCodemod(AgentkitCodemod):
 
     RULE: ClassVar[Rule] = Rule.AK002
     DESCRIPTION: str = Rule.AK002.description
-    TRIGGERS: ClassVar[tuple[str, ...]] = ("llm_config",)
+    TRIGGERS: ClassVar[tuple[str, ...]] = ("llm_config", "Cache")
 
-    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        full = self.v02_full(original_node.func) or ""
+        if full.rpartition(".")[2] in CACHE or full.endswith("Cache"):
+            # `with Cache.disk(cache_seed=42) as cache:` - client_from_llm_config already caches per cache_seed.
+            self.note(
+                "autogen.Cache: client_from_llm_config wraps each model client in a ChatCompletionCache keyed by "
+                "llm_config's cache_seed (v0.2's default 41 included); the context manager is now a no-op"
+            )
+            self.add_import("contextlib")
+            self.remove_v02_import("Cache")
+            self.applied()
+            return cst.parse_expression("contextlib.nullcontext()")
         name = self.v02(original_node.func)
         if name not in TARGETS:
             return updated_node
