@@ -147,7 +147,7 @@ class RedisStore:
                 raise ConfigurationError(
                     "store",
                     f"{redact_store_url(url_or_client)!r} holds a password masked by dump_component().",
-                    "Keep the password out of the URL: add the URL option password_env, naming an environment variable that holds it.",
+                    "Keep the password out of the URL: set the URL option password_env to an environment variable holding it.",
                 )
             rest: list[tuple[str, str]] = []
             for key, value in parse_qsl(parts.query, keep_blank_values=True):
@@ -354,7 +354,7 @@ class RedisStore:
         detail = _scrub(detail, self._url)
         message = f"Redis store {self.url} is unavailable ({detail})"
         if "NOAUTH" in detail or "WRONGPASS" in detail or "invalid username-password" in detail:
-            message += "; a config loaded from a dump has no password: name an environment variable with the password_env option"
+            message += "; a config loaded from a dump has no password: set the password_env option"
         return StoreUnavailableError(message, store=self.url, operation=operation, mode=self.on_unavailable)
 
     def note_down(self, operation: str, error: StoreUnavailableError) -> None:
