@@ -147,7 +147,7 @@ class RedisStore:
                 raise ConfigurationError(
                     "store",
                     f"{redact_store_url(url_or_client)!r} holds a password masked by dump_component().",
-                    "Keep the password out of the URL: set the URL option password_env to an environment variable holding it.",
+                    "Keep it out of the URL: set the URL option password_env to an environment variable holding it.",
                 )
             rest: list[tuple[str, str]] = []
             for key, value in parse_qsl(parts.query, keep_blank_values=True):
