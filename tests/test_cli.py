@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 import agentkit
 from agentkit._cli import main
+from agentkit._extras import EXTRAS, install_hint, require
+from agentkit.exceptions import ConfigurationError, MissingExtraError
 
 
 def test_help_lists_subcommands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,8 +42,10 @@ def test_demo_json_runs_offline() -> None:
         [sys.executable, "-m", "agentkit", "demo", "--json"], capture_output=True, text=True, env=env, timeout=300
     )
     assert proc.returncode == 0, proc.stderr
+    assert not proc.stderr
     report = json.loads(proc.stdout)
     assert report["ok"] is True
+    assert report["backend"] == "http"
     names = [act["name"] for act in report["acts"]]
     assert names[0] == "team"
     assert all(act["ok"] for act in report["acts"])
@@ -52,3 +59,64 @@ def test_live_demo_without_a_key_explains_instead_of_crashing(
     err = capsys.readouterr().err
     assert "OPENAI_API_KEY" in err
     assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# -- distribution name and extras ---------------------------------------------------------------------------------
+
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+
+
+def _project() -> dict[str, Any]:
+    import tomllib
+
+    with PYPROJECT.open("rb") as f:
+        project: dict[str, Any] = tomllib.load(f)["project"]
+    return project
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib is Python 3.11+")
+def test_distribution_name_and_all_extra() -> None:
+    project = _project()
+    assert project["name"] == "autogen-agentkit"
+    extras: dict[str, list[str]] = project["optional-dependencies"]
+    (everything,) = extras["all"]
+    assert everything.startswith("autogen-agentkit[")
+    listed = set(everything[len("autogen-agentkit[") : -1].split(","))
+    assert listed == set(extras) - {"all"}
+    assert {"openai", "anthropic", "azure", "mcp", "yaml", "migrate", "redis"} <= listed
+    assert any("autogen-ext[" in dep and "azure" in dep for dep in extras["azure"])
+    assert set(EXTRAS.values()) <= set(extras)
+
+
+def test_require_names_the_extra_in_one_line() -> None:
+    assert require("json").__name__ == "json"
+    with pytest.raises(MissingExtraError) as info:
+        require("agentkit_no_such_sdk.models", "openai", feature="agentkit demo --live")
+    error = info.value
+    assert isinstance(error, ImportError)
+    assert isinstance(error, ConfigurationError)
+    assert str(error) == (
+        "agentkit demo --live: needs the 'agentkit_no_such_sdk' package, which is not installed. "
+        'Install it with: pip install "autogen-agentkit[openai]"'
+    )
+    assert (error.module, error.extra) == ("agentkit_no_such_sdk.models", "openai")
+    again = pickle.loads(pickle.dumps(error))
+    assert str(again) == str(error)
+    assert install_hint("migrate") == 'pip install "autogen-agentkit[migrate]"'
+
+
+def test_require_looks_up_the_extra_by_module() -> None:
+    with pytest.raises(MissingExtraError, match=r"autogen-agentkit\[migrate\]"):
+        require("libcst.agentkit_no_such_module")
+
+
+def test_demo_table_wraps_to_width_without_cutting_words() -> None:
+    from agentkit._demo import _table
+    from agentkit._demo._framework import ActReport
+
+    long = "stopped after " + " ".join(f"word{i}" for i in range(60))
+    text = _table([ActReport(name="budget", title="t", outcome=long)], 60)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert " ".join(text.split()).endswith(" ".join(long.split()))  # every word kept whole, in order
