@@ -147,3 +147,88 @@ def test_no_client_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["migrate", "config", str(custom), "-o", str(out)]) == 1
     assert not out.exists()
     assert "nothing written" in capsys.readouterr().err
+
+
+# --- the CLI contract (#14): 0 success, 1 changes pending (--check), 2 bad input or environment -------------
+
+
+def _bad_inputs(tmp: Path, good: Path) -> dict[str, tuple[list[str], str]]:
+    """Each kind of bad input: argv after ``migrate config`` and a fragment the one-line error must contain."""
+    directory = tmp / "a-directory"
+    directory.mkdir()
+
+    def write(name: str, text: str) -> str:
+        path = tmp / name
+        path.write_text(text)
+        return str(path)
+
+    secret_json = json.dumps([{"model": "gpt-4o", "api_key": "sk-Zq9NeverEchoThisKey0123"}])
+    return {
+        "output-dir-missing": ([str(good), "-o", "/nonexistent/dir/out.json"], "/nonexistent/dir does not exist"),
+        "output-is-directory": ([str(good), "-o", str(directory)], "is a directory"),
+        "prices-dir-missing": ([str(good), "-o", str(tmp / "o.json"), "--prices", "/nonexistent/p.json"], "--prices"),
+        "report-json-without-output": ([str(good), "--report", "json"], "Add -o OUT.json"),
+        "missing-file": ([str(tmp / "nope.json")], "no such file"),
+        "source-is-directory": ([str(directory)], "is a directory"),
+        "invalid-json": ([write("bad.json", '[{"model": ')], "is not valid JSON"),
+        "not-a-list": ([write("n.json", "42")], "must be an llm_config object"),
+        "empty-list": ([write("e.json", "[]")], "the config list is empty"),
+        "json-text-as-path": ([secret_json], "looks like JSON text"),
+        "bad-filter": ([str(good), "--filter", "tags"], "KEY=VALUE"),
+        "filter-matches-nothing": ([str(good), "--filter", "tags=none"], "no entry left"),
+        "unknown-api-type": ([write("t.json", '[{"model": "m", "api_type": "fireworks"}]')], "[0].api_type"),
+        "wrong-type": ([write("w.json", '[{"model": "gpt-4o", "temperature": "hot"}]')], "[0].temperature"),
+        "missing-model": ([write("m.json", '[{"api_key": "sk-Zq9NeverEchoThisKey0123"}]')], "[0].model"),
+    }
+
+
+def test_every_kind_of_bad_input_is_one_line_on_stderr_and_exit_2(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = _bad_inputs(tmp_path, config_file)
+    for name, (argv, fragment) in cases.items():
+        before = sorted(p.name for p in tmp_path.rglob("*"))
+        assert main(["migrate", "config", *argv]) == 2, name
+        captured = capsys.readouterr()
+        assert captured.out == "", name
+        assert captured.err.startswith("error: "), (name, captured.err)
+        assert captured.err.count("\n") == 1, (name, captured.err)
+        assert fragment in captured.err, (name, captured.err)
+        assert "Traceback" not in captured.err, name
+        assert "Zq9" not in captured.err, name
+        assert sorted(p.name for p in tmp_path.rglob("*")) == before, f"{name} wrote a file"
+
+
+def test_bad_output_path_through_the_real_command_exits_2_without_traceback(config_file: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "agentkit", "migrate", "config", str(config_file), "-o", "/nonexistent/dir/out.json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "error: -o /nonexistent/dir/out.json: the directory /nonexistent/dir does not exist. Create it first or "
+        "choose another path."
+    ]
+
+
+def test_report_json_is_alone_on_stdout_and_wrote_goes_to_stderr(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "client.json"
+    assert main(["migrate", "config", str(config_file), "-o", str(out), "--report", "json"]) == 0
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)  # the whole of stdout is one JSON document
+    assert report["counts"]["changed"] >= 1
+    assert captured.err.strip() == f"wrote {out}"
+    assert json.loads(out.read_text())["provider"].endswith("ChatCompletionCache")
+
+
+def test_check_exit_1_means_manual_work_never_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manual = tmp_path / "manual.json"
+    manual.write_text(json.dumps([{"model": "gpt-4o", "stream": True}]))
+    assert main(["migrate", "config", str(manual), "--check", "--report", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["needs_manual_work"] is True
+    assert main(["migrate", "config", str(tmp_path / "missing.json"), "--check"]) == 2
