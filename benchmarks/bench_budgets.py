@@ -6,8 +6,9 @@ Every figure is a ratio against a baseline measured in the same run, interleaved
   ``TokenUsageTermination``, per message;
 - metered client: ``MeteredChatCompletionClient`` against the bare client it wraps, per call — in process
   (``ScriptedChatCompletionClient``: pure overhead, the worst case) and over HTTP (the real
-  ``OpenAIChatCompletionClient`` against a stdlib fake server on 127.0.0.1: what an application sees). The
-  bare client is measured twice; the gap between its two figures is the run's noise.
+  ``OpenAIChatCompletionClient`` against a stdlib fake server on 127.0.0.1: what an application sees), for
+  ``create`` and for a 50-chunk stream (the metered stream reads cached-token usage off the wire). The bare
+  client is measured twice; the gap between its two figures is the run's noise.
 
 Run from the repository root: ``python benchmarks/bench_budgets.py [--quick]``. Offline; loopback only.
 """
@@ -110,6 +111,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+        if body.get("stream"):
+            self._stream(body["model"])
+            return
         data = json.dumps(
             {
                 "id": "c",
@@ -126,6 +130,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def _stream(self, model: str) -> None:
+        def chunk(delta: dict[str, Any], finish: str | None = None, usage: Any = None) -> bytes:
+            choices = [] if usage else [{"index": 0, "delta": delta, "finish_reason": finish}]
+            frame = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": model, "choices": choices}
+            frame["usage"] = usage
+            return b"data: " + json.dumps(frame).encode() + b"\n\n"
+
+        usage = {
+            "prompt_tokens": 120,
+            "completion_tokens": 30,
+            "total_tokens": 150,
+            "prompt_tokens_details": {"cached_tokens": 100},
+        }
+        frames = [chunk({"role": "assistant", "content": ""})]
+        frames += [chunk({"content": f"word{i} "}) for i in range(STREAM_CHUNKS)]
+        frames += [chunk({}, "stop"), chunk({}, usage=usage), b"data: [DONE]\n\n"]
+        data = b"".join(frames)
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+STREAM_CHUNKS = 50
+
+
+async def _drain(stream: Any) -> None:
+    async for _ in stream:
+        pass
+
 
 async def bench_http(n: int, rounds: int) -> dict[str, float]:
     """Per-call cost over HTTP with the real OpenAI client (what an application sees)."""
@@ -141,12 +176,20 @@ async def bench_http(n: int, rounds: int) -> dict[str, float]:
 
     bare = client()
     metered = MeteredChatCompletionClient(client(), agent="writer")
+    usage = {"stream_options": {"include_usage": True}}  # the bare stream does the same work as the metered one
     try:
         return await _rounds(
             {
                 "bare OpenAIChatCompletionClient": lambda: bare.create(MESSAGES),
                 "metered": lambda: metered.create(MESSAGES),
                 "bare again (noise control)": lambda: bare.create(MESSAGES),
+                f"bare stream ({STREAM_CHUNKS} chunks)": lambda: _drain(
+                    bare.create_stream(MESSAGES, extra_create_args=usage)
+                ),
+                "metered stream (usage details read off the wire)": lambda: _drain(metered.create_stream(MESSAGES)),
+                "bare stream again (noise control)": lambda: _drain(
+                    bare.create_stream(MESSAGES, extra_create_args=usage)
+                ),
             },
             n,
             rounds,
@@ -173,7 +216,11 @@ async def main(quick: bool) -> None:
     lines = ["# Budgets benchmark", ""]
     lines += _report("Conditions, per message", await bench_conditions(2000 * scale, 5))
     lines += _report("Metered client in process, per call", await bench_in_process(500 * scale, 5))
-    lines += _report("Metered client over HTTP, per call", await bench_http(40 * scale, 5))
+    http = await bench_http(40 * scale, 5)
+    creates = dict(list(http.items())[:3])
+    streams = dict(list(http.items())[3:])
+    lines += _report("Metered client over HTTP, per call", creates)
+    lines += _report("Metered client over HTTP, per streamed call", streams)
     print("\n".join(lines))
 
 
