@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from ._redis_server import RedisServer, find_redis_server, start_redis_server
+from agentkit.backends._local_server import RedisServer, find_redis_server, start_redis_server
 
 _REQUIRED = os.environ.get("AGENTKIT_REQUIRE_REDIS") == "1" or os.environ.get("CI", "").lower() in ("1", "true")
 

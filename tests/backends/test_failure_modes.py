@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import signal
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,10 +12,10 @@ import pytest
 from autogen_core import EVENT_LOGGER_NAME
 
 from agentkit.backends import StoreRecoveredEvent, StoreUnavailableEvent
+from agentkit.backends._local_server import RedisServer, find_redis_server, start_redis_server
 from agentkit.events import AgentkitEvent
 from agentkit.exceptions import StoreUnavailableError
 
-from ._redis_server import RedisServer, find_redis_server, start_redis_server
 from ._workload import MESSAGES, make_client
 
 
@@ -26,8 +24,6 @@ def own_server(redis_server: RedisServer) -> Iterator[RedisServer]:
     """A server of this test's own, to stop and freeze (the session server stays up for the others)."""
     server = start_redis_server(find_redis_server())
     yield server
-    if server.process is not None and server.process.poll() is None:
-        os.kill(server.process.pid, signal.SIGCONT)
     server.close()
 
 
@@ -53,16 +49,6 @@ def events() -> Iterator[_Events]:
     logger.setLevel(level)
 
 
-def _freeze(server: RedisServer) -> None:
-    assert server.process is not None
-    os.kill(server.process.pid, signal.SIGSTOP)  # accepts connections, never answers: a hung Redis
-
-
-def _thaw(server: RedisServer) -> None:
-    assert server.process is not None
-    os.kill(server.process.pid, signal.SIGCONT)
-
-
 async def _eventually(deadline_s: float, attempt: Any) -> Any:
     end = time.monotonic() + deadline_s
     while True:
@@ -80,7 +66,7 @@ async def test_fail_closed_refuses_with_a_clear_error(own_server: RedisServer, h
     if how == "stopped":
         own_server.stop()
     else:
-        _freeze(own_server)
+        own_server.freeze()
     with caplog.at_level(logging.WARNING, logger="agentkit.backends"), pytest.raises(StoreUnavailableError) as caught:
         await asyncio.wait_for(client.create(MESSAGES), 30)  # a guard against a hang, not a speed assertion
     assert caught.value.operation == "admit"
@@ -96,7 +82,7 @@ async def test_fail_open_counts_locally_and_reconciles(own_server: RedisServer, 
     client = make_client(own_server.url + "?timeout=0.3&on_unavailable=open", "open", max_requests=10)
     shared = client.budget.store  # type: ignore[union-attr]
     await client.create(MESSAGES)
-    _freeze(own_server)
+    own_server.freeze()
     with caplog.at_level(logging.WARNING, logger="agentkit.backends"):
         for _ in range(3):
             result = await asyncio.wait_for(client.create(MESSAGES), 30)
@@ -106,7 +92,7 @@ async def test_fail_open_counts_locally_and_reconciles(own_server: RedisServer, 
     assert down[0]["mode"] == "open"
     assert any("counting locally" in r.getMessage() for r in caplog.records)
     assert client.ledger.totals().requests == 4  # local accounting went on
-    _thaw(own_server)
+    own_server.thaw()
     await _eventually(20, lambda: client.create(MESSAGES))  # the first call that reaches Redis pushes the backlog
     usage = await _eventually(20, shared.usage)
     assert usage.requests == client.ledger.totals().requests  # every outage call reconciled

@@ -8,18 +8,22 @@ In-memory stays the default. redis-py (``pip install "autogen-agentkit[redis]"``
 from __future__ import annotations
 
 from ._circuit import SharedCircuits
+from ._local_server import RedisServer, local_redis_server
 from ._redis import RedisStore, StoreRecoveredEvent, StoreUnavailableEvent, redact_store_url
 from ._shared_budget import SharedBudget
 
 __all__ = (
+    "RedisServer",
     "RedisStore",
     "SharedBudget",
     "SharedCircuits",
     "StoreRecoveredEvent",
     "StoreUnavailableEvent",
+    "local_redis_server",
     "redact_store_url",
 )
 
-for _cls in (RedisStore, SharedBudget, SharedCircuits, StoreRecoveredEvent, StoreUnavailableEvent):
+for _cls in (RedisServer, RedisStore, SharedBudget, SharedCircuits, StoreRecoveredEvent, StoreUnavailableEvent):
     _cls.__module__ = __name__
 redact_store_url.__module__ = __name__
+local_redis_server.__module__ = __name__
