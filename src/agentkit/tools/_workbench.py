@@ -80,6 +80,9 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
       arguments break a rule, that would exceed a call limit, or that the approval callback does not approve.
       A refusal becomes an error ``ToolResult`` the model reads (or an exception / the end of the run; see
       :attr:`ToolPolicy.on_deny`). Any error while evaluating the policy refuses the call (fail closed).
+    - Arguments are judged as the tool will receive them: the tool schemas from ``list_tools()`` say which
+      parameters cannot be strings, and a string FastMCP would JSON-decode is judged decoded (see
+      :meth:`ToolPolicy.check_arguments`).
     - Every decision is recorded: a :class:`~agentkit.events.ToolDecisionEvent` on AutoGen's event logger and
       one :class:`ToolDecision` per audit sink, with redacted arguments. If writing the audit record of an
       allowed call fails, the call is refused.
