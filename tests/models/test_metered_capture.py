@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -80,3 +81,41 @@ def test_parse_response_shapes() -> None:
     bare = parse_response({"model": 3})
     assert bare.model is None
     assert bare.prompt_tokens is None
+
+
+async def test_anthropic_stream_usage_with_cache_writes_is_read_off_the_events() -> None:
+    """FakeProvider has no cache-write tokens to send, so feed the tap the SDK's own event types directly."""
+    from anthropic.types import RawMessageDeltaEvent, RawMessageStartEvent, RawMessageStopEvent
+
+    from agentkit.models import _metered_capture as capture
+
+    usage = {"input_tokens": 100, "output_tokens": 1, "cache_read_input_tokens": 0, "cache_creation_input_tokens": 900}
+    message = {"id": "m", "type": "message", "role": "assistant", "model": "claude-haiku-4-5", "content": []}
+    events = [
+        RawMessageStartEvent.model_validate({"type": "message_start", "message": {**message, "usage": usage}}),
+        RawMessageDeltaEvent.model_validate(
+            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 40}}
+        ),
+        RawMessageStopEvent.model_validate({"type": "message_stop"}),
+    ]
+
+    class SdkStream:
+        def __init__(self) -> None:
+            self._events = iter(events)
+
+        async def __anext__(self) -> Any:
+            try:
+                return next(self._events)
+            except StopIteration:
+                raise StopAsyncIteration from None
+
+    slot, token = capture.begin()
+    try:
+        seen = [event async for event in capture._AnthropicStream(SdkStream(), slot)]
+    finally:
+        capture.end(token)
+    assert seen == events  # passed through untouched
+    assert slot.response is not None
+    details = capture.parse_response(slot.response)
+    assert (details.prompt_tokens, details.cache_write_tokens, details.completion_tokens) == (1000, 900, 40)
+    assert details.matches(100, 40)  # what AutoGen reports for this stream: uncached input, final output
