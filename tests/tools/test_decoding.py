@@ -250,3 +250,14 @@ async def test_the_workbench_reads_which_parameters_cannot_be_strings_from_the_t
     # a JSON string for the string parameter must pass in both readings: as a list it is not a string
     assert "(args.label.type)" in (await wb.call_tool("tag", {"names": ["a"], "label": '["x"]'})).to_text()
     assert (await wb.call_tool("tag", {"names": ["a"], "label": "x"})).to_text() == "ax"
+
+
+def test_path_and_url_rules_bound_the_strings_they_check() -> None:
+    from agentkit.tools import ArgRule
+
+    paths = ArgRule.model_validate({"path": {"within": ["/srv"]}})
+    assert paths.check(["/srv/a"] * 1000) is None
+    assert paths.check(["/srv/a"] * 1001) == ("path", "holds more than 1000 paths")
+    urls = ArgRule.model_validate({"url": {"hosts": ["a.example"]}})
+    assert urls.check({"k": ["https://a.example/"] * 1001}) == ("url", "holds more than 1000 URLs")
+    assert urls.check([["https://a.example/", 1]]) == ("url", "must be a string URL (or a list or object of them)")

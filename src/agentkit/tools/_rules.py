@@ -31,6 +31,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "null": (type(None),),
 }
 _MAX_PATTERN_INPUT = 10_000
+_MAX_STRINGS = 1000  # strings checked under one path or URL rule
 _MAX_NESTING = 256  # ToolPolicy.max_depth (at most 256) bounds arguments before any rule sees them
 
 
@@ -280,16 +281,21 @@ class ArgRule(_Strict):
             if regex.fullmatch(value) is None:
                 return "pattern", "does not match the required pattern"
         if self.path is not None:
-            for text in strings_in(value, _MAX_NESTING):  # every string of a list or object is a path too
+            # every string of a list or object is a path too (bounded: each costs a realpath)
+            for index, text in enumerate(strings_in(value, _MAX_NESTING)):
                 if text is None:
                     return "path", "must be a string path (or a list or object of them)"
+                if index >= _MAX_STRINGS:
+                    return "path", f"holds more than {_MAX_STRINGS} paths"
                 refused = self.path.check(text)
                 if refused is not None:
                     return refused
         if self.url is not None:
-            for text in strings_in(value, _MAX_NESTING):
+            for index, text in enumerate(strings_in(value, _MAX_NESTING)):
                 if text is None:
                     return "url", "must be a string URL (or a list or object of them)"
+                if index >= _MAX_STRINGS:
+                    return "url", f"holds more than {_MAX_STRINGS} URLs"
                 refused = self.url.check(text)
                 if refused is not None:
                     return refused
