@@ -7,8 +7,10 @@ changes pending), then for real, and prints the summary and one migrated file. A
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 import textwrap
+from contextlib import redirect_stderr
 from pathlib import Path
 
 from agentkit._cli import main as agentkit
@@ -51,14 +53,16 @@ def main() -> None:
         }
         (root / "demo.ipynb").write_text(json.dumps(notebook, indent=1) + "\n")
 
-        print("$ agentkit migrate code PROJECT --check")
-        assert agentkit(["migrate", "code", str(root), "--check", "--no-progress"]) == 1
-        print("\n$ agentkit migrate code PROJECT")
-        assert agentkit(["migrate", "code", str(root), "--no-progress"]) == 0
-        print("\n--- app/chat.py after migration ---")
-        print((root / "app" / "chat.py").read_text())
-        print("$ agentkit migrate code PROJECT --check   # a second run has nothing to do")
-        assert agentkit(["migrate", "code", str(root), "--check", "--no-progress"]) == 0
+        # The command prints file names on stdout and its summary on stderr; show both here, in order.
+        with redirect_stderr(sys.stdout):
+            print("$ agentkit migrate code PROJECT --check")
+            assert agentkit(["migrate", "code", str(root), "--check", "--no-progress"]) == 1
+            print("\n$ agentkit migrate code PROJECT")
+            assert agentkit(["migrate", "code", str(root), "--no-progress"]) == 0
+            print("\n--- app/chat.py after migration ---")
+            print((root / "app" / "chat.py").read_text())
+            print("$ agentkit migrate code PROJECT --check   # a second run has nothing to do")
+            assert agentkit(["migrate", "code", str(root), "--check", "--no-progress"]) == 0
 
 
 if __name__ == "__main__":
