@@ -120,3 +120,24 @@ def test_demo_table_wraps_to_width_without_cutting_words() -> None:
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 60
     assert " ".join(text.split()).endswith(" ".join(long.split()))  # every word kept whole, in order
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["demo", "--help"],
+        ["migrate", "--help"],
+        ["migrate", "config", "--help"],
+        ["migrate", "code", "--help"],
+    ],
+    ids=" ".join,
+)
+def test_help_never_suggests_the_bare_distribution_name(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_docs import BARE_NAME
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert not BARE_NAME.search(out), out
