@@ -8,7 +8,12 @@ All over loopback HTTP with the real ``OpenAIChatCompletionClient`` against ``ag
    ``create_stream`` (goal: ratio <= 1.02);
 2. time to an answer with a dead primary — refused (nothing listens), HTTP 503, silent (never answers) —
    on the first call (circuit closed, default retry policy) and once the circuit is open;
-3. p50/p99 latency on a slow-tailed primary (5 % of first tokens take 1 s) without and with hedging.
+3. p50/p99 latency on a slow-tailed primary (5 % of first tokens take 1 s) without and with hedging;
+4. stream recovery: a primary stream cut, stalled or malformed after 4 words, recovered on an Anthropic
+   backup (continued from the partial answer), on an OpenAI backup giving the same answer (restarted, only
+   the new text passed on) or a different one, for each ``stream_recovery`` mode — how many calls end with
+   the whole answer, how many raise ``IncompleteStreamError``, and how many show truncated or repeated text
+   (must be 0).
 
 Run from the repository root: ``python benchmarks/bench_failover_overhead.py [--quick] [--json]``.
 """
@@ -198,6 +203,68 @@ async def bench_hedging(fp: FakeProvider, calls: int) -> dict[str, float]:
     return results
 
 
+RECOVERY_ANSWER = "The capital of France is Paris, a city on the Seine. [END]"
+RECOVERY_OTHER = "Paris is the capital of France. [END]"
+
+
+async def _recover_once(client: ChatCompletionClient) -> str:
+    """``rescued`` / ``raised`` / ``bad`` (a success with truncated or repeated text) for one streamed call."""
+    from agentkit.exceptions import IncompleteStreamError
+
+    chunks: list[str] = []
+    try:
+        async for item in client.create_stream(MESSAGES):
+            if isinstance(item, CreateResult):
+                whole = item.content == "".join(chunks) and item.content in (RECOVERY_ANSWER, RECOVERY_OTHER)
+                return "rescued" if whole else "bad"
+            chunks.append(item)
+    except IncompleteStreamError as error:
+        return "raised" if error.partial_text == "".join(chunks) else "bad"
+    return "bad"
+
+
+async def bench_recovery(fp: FakeProvider, calls: int) -> dict[str, float]:
+    faults: dict[str, dict[str, int]] = {
+        "cut": {"cut_after": 4},
+        "stall": {"stall_after": 4},
+        "malformed": {"malformed_at": 4},
+    }
+    backups = {
+        "anthropic": ("claude-haiku-4-5", RECOVERY_ANSWER),
+        "openai_same": ("recover-same", RECOVERY_ANSWER),
+        "openai_other": ("recover-other", RECOVERY_OTHER),
+    }
+    results: dict[str, float] = {}
+    for mode in ("auto", "restart", "off"):
+        for backup_kind, (backup_model, backup_text) in backups.items():
+            for fault, breaks in faults.items():
+                counts = {"rescued": 0, "raised": 0, "bad": 0}
+                timings: list[float] = []
+                for _ in range(calls):
+                    fp.reset()
+                    fp.script("recover-primary", Reply.text(RECOVERY_ANSWER, **breaks))  # type: ignore[arg-type]
+                    fp.always(backup_model, Reply.text(backup_text))
+                    backup = (
+                        fp.anthropic_client(backup_model)
+                        if backup_kind == "anthropic"
+                        else fp.openai_client(backup_model)
+                    )
+                    client = FailoverChatCompletionClient(
+                        [fp.openai_client("recover-primary"), backup],
+                        stream_idle_timeout=0.2,
+                        stream_recovery=mode,  # type: ignore[arg-type]
+                    )
+                    start = time.perf_counter()
+                    counts[await _recover_once(client)] += 1
+                    timings.append(time.perf_counter() - start)
+                    await client.close()
+                key = f"{mode}.{backup_kind}.{fault}"
+                for outcome, count in counts.items():
+                    results[f"{key}.{outcome}"] = float(count)
+                results[f"{key}.median_ms"] = statistics.median(timings) * 1000
+    return results
+
+
 async def main(quick: bool, as_json: bool, happy_only: bool = False) -> dict[str, dict[str, float]]:
     report: dict[str, dict[str, float]] = {}
     report["happy_path"] = await bench_overhead(calls=300 if quick else 2000)
@@ -205,13 +272,14 @@ async def main(quick: bool, as_json: bool, happy_only: bool = False) -> dict[str
         if not happy_only:
             report["dead_primary"] = await bench_dead_primary(fp)
             report["hedging"] = await bench_hedging(fp, calls=100 if quick else 300)
+            report["recovery"] = await bench_recovery(fp, calls=2 if quick else 5)
     if as_json:
         print(json.dumps(report, indent=2))
     else:
         for section, values in report.items():
             print(f"\n{section}")
             for key, value in values.items():
-                print(f"  {key:<28} {value:10.3f}")
+                print(f"  {key:<36} {value:10.3f}")
     return report
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from types import TracebackType
+from typing import Protocol
 
 from .._clock import Clock, SystemClock
 from ._policy import AttemptTimeoutError
@@ -21,6 +22,12 @@ __all__ = ("StreamWatchdog", "TimeoutScope")
 _INF = float("inf")
 
 
+class _Rings(Protocol):
+    """What the sweeper calls when an alarm is due."""
+
+    def ring(self) -> None: ...
+
+
 class _Sweeper:
     """All system-clock alarms of one event loop, served by one timer handle at the earliest expiry."""
 
@@ -28,13 +35,13 @@ class _Sweeper:
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock  # no reference to the loop: it is this sweeper's weak key
-        self.active: dict[_Alarm, float] = {}
+        self.active: dict[_Rings, float] = {}
         # Weak: the loop's timer heap keeps the handle alive; a strong reference would keep the loop (this
         # sweeper's weak key) alive through the handle.
         self._handle: weakref.ref[asyncio.TimerHandle] | None = None
         self._at = _INF
 
-    def add(self, alarm: _Alarm, when: float) -> None:
+    def add(self, alarm: _Rings, when: float) -> None:
         self.active[alarm] = when
         if when < self._at:
             handle = self._handle() if self._handle is not None else None
@@ -63,9 +70,10 @@ _SWEEPERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Sweeper] = weak
 _LAST: tuple[weakref.ref[asyncio.AbstractEventLoop], _Sweeper] | None = None
 
 
-def _sweeper(clock: Clock) -> _Sweeper:
+def _sweeper(clock: Clock, loop: asyncio.AbstractEventLoop | None = None) -> _Sweeper:
     global _LAST
-    loop = asyncio.get_running_loop()
+    if loop is None:
+        loop = asyncio.get_running_loop()
     last = _LAST
     if last is not None and last[0]() is loop:
         return last[1]
@@ -74,6 +82,21 @@ def _sweeper(clock: Clock) -> _Sweeper:
         sweeper = _SWEEPERS[loop] = _Sweeper(clock)
     _LAST = (weakref.ref(loop), sweeper)
     return sweeper
+
+
+# asyncio.current_task() is a Python function before 3.12; the mapping it reads is looked up directly when the
+# interpreter has it (it costs a third of an armed limit otherwise).
+_CURRENT_TASKS: dict[asyncio.AbstractEventLoop, asyncio.Task[object]] | None = getattr(
+    asyncio.tasks, "_current_tasks", None
+)
+if not isinstance(_CURRENT_TASKS, dict):  # pragma: no cover - depends on the interpreter
+    _CURRENT_TASKS = None
+
+
+def _current_task(loop: asyncio.AbstractEventLoop) -> asyncio.Task[object] | None:
+    if _CURRENT_TASKS is not None:
+        return _CURRENT_TASKS.get(loop)
+    return asyncio.current_task(loop)  # pragma: no cover - depends on the interpreter
 
 
 class _Alarm:
@@ -132,34 +155,53 @@ class TimeoutScope:
     Raises :class:`AttemptTimeoutError` out of the block when it fired. ``expires_at=None`` arms nothing.
     """
 
-    __slots__ = ("_alarm", "_base", "_expires_at", "_task", "fired", "limit", "seconds")
+    __slots__ = ("_alarm", "_base", "_clock", "_expires_at", "_sweeper", "_task", "fired", "limit", "seconds", "when")
 
     def __init__(self, clock: Clock, expires_at: float | None, limit: str, seconds: float) -> None:
+        self._clock = clock
         self._expires_at = expires_at
         self.limit = limit
         self.seconds = seconds
         self.fired = False
         self._task: asyncio.Task[object] | None = None
-        self._alarm = _Alarm(clock, self._fire) if expires_at is not None else None
+        self._alarm: _Alarm | None = None
+        self._sweeper: _Sweeper | None = None
         self._base = 0
+        self.when = _INF
 
     def _fire(self) -> None:
         if self._task is not None and not self._task.done():
             self.fired = True
             self._task.cancel()
 
+    def ring(self) -> None:
+        """The sweeper's callback (with the system clock the scope is its own alarm: one object per attempt)."""
+        self._fire()
+
     def __enter__(self) -> TimeoutScope:
-        if self._alarm is not None and self._expires_at is not None:
-            self._task = asyncio.current_task()
-            if self._task is not None:
-                self._base = _cancelling(self._task)
-                self._alarm.arm(self._expires_at)
+        expires_at = self._expires_at
+        if expires_at is None:
+            return self
+        loop = asyncio.get_running_loop()
+        task = self._task = _current_task(loop)
+        if task is None:  # pragma: no cover - always inside a task
+            return self
+        self._base = _cancelling(task)
+        if isinstance(self._clock, SystemClock):
+            sweeper = self._sweeper = _sweeper(self._clock, loop)
+            self.when = expires_at
+            sweeper.add(self, expires_at)
+        else:
+            alarm = self._alarm = _Alarm(self._clock, self._fire)
+            alarm.arm(expires_at)
         return self
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._alarm is not None:
+        if self._sweeper is not None:
+            self._sweeper.active.pop(self, None)
+        elif self._alarm is not None:
             self._alarm.cancel()
         if self.fired and self._task is not None:
             if exc_type is not None and issubclass(exc_type, asyncio.CancelledError):
@@ -233,7 +275,7 @@ class StreamWatchdog:
             expiry = self.hard_deadline
         if expiry is None:
             return
-        self._task = asyncio.current_task()
+        self._task = _current_task(asyncio.get_running_loop())
         if self._task is None:  # pragma: no cover - always inside a task
             return
         self.busy = True
@@ -263,7 +305,7 @@ class StreamWatchdog:
     def passthrough(self) -> None:
         """Enter phase 2 in the current task (the first chunk may have arrived in a hedging helper task)."""
         self.busy = False
-        self._task = asyncio.current_task()
+        self._task = _current_task(asyncio.get_running_loop())
         if self._task is None or (self.idle_s is None and self.hard_deadline is None):
             self._alarm = None
             return
