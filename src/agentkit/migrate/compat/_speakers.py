@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -36,13 +37,19 @@ def _last_speaker(thread: Thread) -> str | None:
 
 
 def transition_candidate_func(
-    transitions: Mapping[Any, Sequence[Any]], *, kind: str = "allowed", participants: Sequence[Any]
+    transitions: Mapping[Any, Sequence[Any]],
+    *,
+    kind: str = "allowed",
+    participants: Sequence[Any],
+    initiator: Any = None,
 ) -> Callable[[Thread], list[str]]:
     """A ``candidate_func`` for ``SelectorGroupChat`` from v0.2's ``allowed_or_disallowed_speaker_transitions``.
 
     After a participant spoke, the candidates are the agents it may hand over to (``kind="allowed"``) or all
-    participants except those listed (``kind="disallowed"``), in participant order. After the task (a speaker
-    that is not a participant) every participant is a candidate, as in v0.2. A single candidate is picked
+    participants except those listed (``kind="disallowed"``), in participant order. After the task every
+    participant is a candidate, as in v0.2 for an initiator outside the group - unless ``initiator`` names the
+    member that started the chat: then the task counts as that member's message (v0.4 gives a plain-text
+    task the source ``"user"``). A single candidate is picked
     without a model call (v0.2 and v0.4 agree). An allowed list that is empty (a sink) keeps the last speaker
     as the only candidate: v0.2 ended the chat there, v0.4 cannot from a candidate function - add a
     termination condition (e.g. ``MaxMessageTermination``) for that case.
@@ -51,6 +58,7 @@ def transition_candidate_func(
         transitions: ``{agent: [agents]}``; agents or names.
         kind: ``"allowed"`` or ``"disallowed"`` (v0.2's ``speaker_transitions_type``).
         participants: The team's participants, in order.
+        initiator: The v0.2 agent that called ``initiate_chat`` (agent or name), when it is a participant.
 
     Returns:
         ``candidate_func(thread) -> list[str]``.
@@ -58,6 +66,7 @@ def transition_candidate_func(
     if kind not in ("allowed", "disallowed"):
         raise ConfigurationError("kind", f"must be 'allowed' or 'disallowed', got {kind!r}.", "")
     order = _names(participants, "participants")
+    first = _name(initiator, "initiator") if initiator is not None else None
     graph: dict[str, set[str]] = {}
     for source, targets in transitions.items():
         graph[_name(source, "transitions")] = (
@@ -66,6 +75,8 @@ def transition_candidate_func(
 
     def candidates(thread: Thread) -> list[str]:
         last = _last_speaker(thread)
+        if last not in order and first in order:
+            last = first
         if last not in order:
             return list(order)
         listed = graph.get(last, set())
@@ -96,7 +107,7 @@ def random_speaker_selector(participants: Sequence[Any]) -> Callable[[Thread], s
 
 
 def manual_speaker_selector(
-    participants: Sequence[Any], *, input_func: Callable[[str], str] = input
+    participants: Sequence[Any], *, input_func: Callable[[str], str] | None = None
 ) -> Callable[[Thread], str]:
     """A ``selector_func`` with v0.2's ``speaker_selection_method="manual"``: a human types the next speaker.
 
@@ -105,7 +116,7 @@ def manual_speaker_selector(
 
     Args:
         participants: The team's participants (agents or names), in order.
-        input_func: Reads one answer (default :func:`input`).
+        input_func: Reads one answer (default: the built-in :func:`input`, looked up at each call).
 
     Returns:
         ``selector_func(thread) -> name``.
@@ -122,7 +133,8 @@ def manual_speaker_selector(
             if tries >= 3:
                 print(f"You have tried {tries} times. The next speaker will be selected automatically.")  # noqa: T201
                 break
-            answer = input_func("Enter the number of the next speaker (enter nothing or `q` to use auto selection): ")
+            read = input_func if input_func is not None else builtins.input
+            answer = read("Enter the number of the next speaker (enter nothing or `q` to use auto selection): ")
             if answer in ("", "q"):
                 break
             try:

@@ -52,6 +52,7 @@ class V02TerminationConfig(BaseModel):
     """Configuration of :class:`V02Termination` (only the default predicate can be serialised)."""
 
     receiver: str
+    initiator: str | None = None
 
 
 class V02Termination(TerminationCondition, Component[V02TerminationConfig]):
@@ -64,7 +65,9 @@ class V02Termination(TerminationCondition, Component[V02TerminationConfig]):
     component_config_schema = V02TerminationConfig
     component_provider_override = "agentkit.migrate.compat.V02Termination"
 
-    def __init__(self, receiver: str, predicate: Callable[[dict[str, Any]], Any] | None = None) -> None:
+    def __init__(
+        self, receiver: str, predicate: Callable[[dict[str, Any]], Any] | None = None, *, initiator: str | None = None
+    ) -> None:
         if not isinstance(receiver, str) or not receiver:
             raise ConfigurationError(
                 "receiver", f"must be the receiving agent's name, got {receiver!r}.", 'Pass e.g. "user_proxy".'
@@ -77,7 +80,9 @@ class V02Termination(TerminationCondition, Component[V02TerminationConfig]):
             )
         self._receiver = receiver
         self._predicate = predicate
+        self._initiator = initiator
         self._terminated = False
+        self._seen_task = False
 
     @property
     def receiver(self) -> str:
@@ -98,8 +103,13 @@ class V02Termination(TerminationCondition, Component[V02TerminationConfig]):
         """Check the new messages the receiver would have received; exceptions of the predicate propagate."""
         if self._terminated:
             raise TerminatedException("Termination condition has already been reached")
+        task_delta = not self._seen_task
+        self._seen_task = True
         for message in messages:
-            if message.source == self._receiver or isinstance(message, ToolCallSummaryMessage):
+            source = message.source
+            if task_delta and self._initiator is not None and isinstance(message, BaseChatMessage):
+                source = self._initiator  # the task: v0.2's initiator sent it
+            if source == self._receiver or isinstance(message, ToolCallSummaryMessage):
                 continue
             if not isinstance(message, (BaseChatMessage, ToolCallRequestEvent)):
                 continue
@@ -111,8 +121,9 @@ class V02Termination(TerminationCondition, Component[V02TerminationConfig]):
         return None
 
     async def reset(self) -> None:
-        """Re-arm the condition."""
+        """Re-arm the condition (the next call gets a new task)."""
         self._terminated = False
+        self._seen_task = False
 
     def _to_config(self) -> V02TerminationConfig:
         if self._predicate is not None:
@@ -121,14 +132,16 @@ class V02Termination(TerminationCondition, Component[V02TerminationConfig]):
                 "a custom v0.2 is_termination_msg is Python code and cannot be serialised.",
                 "Dump a team that uses termination_from_v02(None, ...) or a built-in v0.4 condition instead.",
             )
-        return V02TerminationConfig(receiver=self._receiver)
+        return V02TerminationConfig(receiver=self._receiver, initiator=self._initiator)
 
     @classmethod
     def _from_config(cls, config: V02TerminationConfig) -> Self:
-        return cls(config.receiver)
+        return cls(config.receiver, initiator=config.initiator)
 
 
-def termination_from_v02(predicate: Callable[[dict[str, Any]], Any] | None = None, *, receiver: str) -> V02Termination:
+def termination_from_v02(
+    predicate: Callable[[dict[str, Any]], Any] | None = None, *, receiver: str, initiator: str | None = None
+) -> V02Termination:
     """A team termination condition with v0.2's ``is_termination_msg`` semantics.
 
     In v0.2 the **receiving** agent ran its ``is_termination_msg`` on every message it received (the initial
@@ -139,11 +152,15 @@ def termination_from_v02(predicate: Callable[[dict[str, Any]], Any] | None = Non
     propagate, as they did in v0.2. The stop reason names the receiver:
     ``"v0.2 is_termination_msg of 'user_proxy' matched"``.
 
+    v0.4 gives a plain-text task the source ``"user"``; pass ``initiator`` (the v0.2 agent that called
+    ``initiate_chat``) so the task counts as that agent's message: an initiator never checked its own task.
+
     Args:
         predicate: The v0.2 ``is_termination_msg`` callable, or ``None`` for v0.2's default.
         receiver: Name of the agent that owned the predicate.
+        initiator: Name of the v0.2 agent that sent the task (the first message of each run).
 
     Returns:
         The condition; combine it with others using ``|``.
     """
-    return V02Termination(receiver, predicate)
+    return V02Termination(receiver, predicate, initiator=initiator)
