@@ -194,7 +194,10 @@ def test_malformed_config_is_one_line_exit_2(files: Path, capsys: pytest.Capture
 def test_unparsable_code_names_file_and_python_line(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = _run(["migrate", "code", "broken.py"], capsys)
     assert code == 2
-    assert_one_line_error(err, "broken.py", "3")
+    assert "Traceback" not in err
+    # A run over many files also prints its summary; the error itself is one line with Python's line number.
+    (error,) = [line for line in err.splitlines() if "broken.py" in line]
+    assert "broken.py:3" in error
 
 
 # -- machine-readable output alone on stdout -----------------------------------------------------------------------
@@ -221,13 +224,13 @@ def test_migrate_code_check_exit_1_when_changes_pending(files: Path, capsys: pyt
 def test_demo_live_without_openai_extra_names_it(tmp_path: Path) -> None:
     proc = _run_blocked("openai,autogen_ext.models.openai", ["demo", "--live"], tmp_path, OPENAI_API_KEY="sk-x")
     assert proc.returncode == 2
-    assert_one_line_error(proc.stderr, 'pip install "autogen-agentkit[openai]"')
+    assert_one_line_error(proc.stderr, "pip install", "autogen-agentkit[openai]")
 
 
 def test_migrate_code_without_migrate_extra_names_it(files: Path) -> None:
     proc = _run_blocked("libcst", ["migrate", "code", "project"], files)
     assert proc.returncode == 2, proc.stderr
-    assert_one_line_error(proc.stderr, 'pip install "autogen-agentkit[migrate]"')
+    assert_one_line_error(proc.stderr, "pip install", "autogen-agentkit[migrate]")
 
 
 def test_migrate_config_azure_without_azure_extra_says_so(files: Path) -> None:
