@@ -31,7 +31,7 @@ import socket
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from autogen_core.models import ChatCompletionClient, CreateResult, UserMessage
 
@@ -235,7 +235,8 @@ async def bench_recovery(fp: FakeProvider, calls: int) -> dict[str, float]:
         "openai_other": ("recover-other", RECOVERY_OTHER),
     }
     results: dict[str, float] = {}
-    for mode in ("auto", "restart", "off"):
+    modes: tuple[Literal["auto", "restart", "off"], ...] = ("auto", "restart", "off")
+    for mode in modes:
         for backup_kind, (backup_model, backup_text) in backups.items():
             for fault, breaks in faults.items():
                 counts = {"rescued": 0, "raised": 0, "bad": 0}
@@ -252,7 +253,7 @@ async def bench_recovery(fp: FakeProvider, calls: int) -> dict[str, float]:
                     client = FailoverChatCompletionClient(
                         [fp.openai_client("recover-primary"), backup],
                         stream_idle_timeout=0.2,
-                        stream_recovery=mode,  # type: ignore[arg-type]
+                        stream_recovery=mode,
                     )
                     start = time.perf_counter()
                     counts[await _recover_once(client)] += 1

@@ -1,6 +1,6 @@
 """Peer benchmark: agentkit's failover client against LiteLLM Router and pydantic-ai FallbackModel.
 
-Drives the same scenarios (happy-path overhead and ten provider faults) through four contenders —
+Drives the same scenarios (happy-path overhead and eleven provider faults) through four contenders —
 the bare autogen-ext OpenAI client, agentkit's ``FailoverChatCompletionClient``, LiteLLM's ``Router`` and
 pydantic-ai's ``FallbackModel`` — against ``agentkit.testing.FakeProvider`` on 127.0.0.1, and writes one table
 (Markdown and JSON) plus a chart under ``benchmarks/results/``.

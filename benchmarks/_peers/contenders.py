@@ -89,10 +89,13 @@ class _AutogenSession:
         from autogen_core.models import CreateResult
 
         result: CreateResult | None = None
+        chunks: list[str] = []
         if stream:
             async for item in self._client.create_stream(self._messages):
                 if isinstance(item, CreateResult):
                     result = item
+                else:
+                    chunks.append(item)
         else:
             result = await self._client.create(self._messages)
         if result is None:
@@ -100,6 +103,8 @@ class _AutogenSession:
         content = result.content
         if not isinstance(content, str):
             raise TypeError(f"expected text, got {type(content).__name__}")
+        if stream and "".join(chunks) != content:
+            return "".join(chunks)  # what a UI showed (e.g. text repeated by a restart): judged, not the result
         return content
 
     async def aclose(self) -> None:
@@ -131,18 +136,21 @@ class AgentkitFailover:
     name = "agentkit"
     label = "agentkit FailoverChatCompletionClient"
     config = (
-        "FailoverChatCompletionClient([primary, fallback], attempt_timeout, first_token_timeout, "
-        "stream_idle_timeout); members max_retries=0; defaults for everything else"
+        "FailoverChatCompletionClient([primary, FailoverMember(fallback, prefill=True)], attempt_timeout, "
+        "first_token_timeout, stream_idle_timeout); members max_retries=0; defaults for everything else"
     )
 
     max_attempts = 3  # the client's default
 
     def open(self, endpoints: Endpoints, knobs: Knobs) -> Session:
-        from agentkit.models import FailoverChatCompletionClient
+        from agentkit.models import FailoverChatCompletionClient, FailoverMember
 
         members = [
             _autogen_client(PRIMARY_MODEL, endpoints.primary_url, knobs.attempt_timeout, 0),
-            _autogen_client(FALLBACK_MODEL, endpoints.fallback_url, knobs.attempt_timeout, 0),
+            # The fallback continues a final assistant message (see Scenario.arm), which agentkit is told.
+            FailoverMember(
+                _autogen_client(FALLBACK_MODEL, endpoints.fallback_url, knobs.attempt_timeout, 0), prefill=True
+            ),
         ]
         client = FailoverChatCompletionClient(
             members,

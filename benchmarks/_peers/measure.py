@@ -11,17 +11,19 @@ from typing import Any
 from .contenders import Contender, Endpoints
 from .fake import FakeProvider
 from .netguard import connect_attempts
-from .scenarios import FALLBACK_MODEL, FALLBACK_TEXT, PRIMARY_MODEL, PRIMARY_TEXT, Knobs, Scenario
+from .scenarios import FALLBACK_MODEL, FALLBACK_TEXT, PRIMARY_MODEL, PRIMARY_TEXT, Knobs, Scenario, spliced_answers
 
-__all__ = ("ANSWERED", "CallResult", "RoundResult", "run_happy_round", "run_round")
+__all__ = ("ANSWERED", "RECOVERED", "CallResult", "RoundResult", "run_happy_round", "run_round")
 
 # Call outcomes.
 PRIMARY = "primary"  # the primary's full answer
 FALLBACK = "fallback"  # the fallback's full answer
-TRUNCATED = "truncated"  # returned as a success, but not a full answer (cut, filtered, mixed)
+RECOVERED = "recovered"  # a broken stream continued by the fallback: one whole answer, no word lost or repeated
+TRUNCATED = "truncated"  # returned as a success, but not a full answer (cut, filtered, mixed, repeated text)
 ERROR = "error"  # raised an exception before the harness deadline
 HUNG = "hung"  # still running at the harness deadline (cancelled)
-ANSWERED = (PRIMARY, FALLBACK)
+ANSWERED = (PRIMARY, FALLBACK, RECOVERED)
+_SPLICED = spliced_answers()
 
 WARMUP_CALLS = 3
 
@@ -66,6 +68,8 @@ def _classify(text: str) -> str:
         return PRIMARY
     if text == FALLBACK_TEXT:
         return FALLBACK
+    if text in _SPLICED:
+        return RECOVERED
     return TRUNCATED
 
 

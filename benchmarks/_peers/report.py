@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .measure import ANSWERED, ERROR, FALLBACK, HUNG, PRIMARY, TRUNCATED, RoundResult
+from .measure import ANSWERED, ERROR, FALLBACK, HUNG, PRIMARY, RECOVERED, TRUNCATED, RoundResult
 from .scenarios import Knobs, Scenario
 
 __all__ = ("PACKAGES", "Summary", "machine", "summarise", "write_chart", "write_json", "write_markdown")
@@ -211,6 +211,8 @@ def _verdict(s: Summary) -> str:
             who.append(f"P{s.outcomes[PRIMARY]}")
         if s.outcomes.get(FALLBACK):
             who.append(f"F{s.outcomes[FALLBACK]}")
+        if s.outcomes.get(RECOVERED):
+            who.append(f"R{s.outcomes[RECOVERED]}")
         parts.append(f"answered {answered}/{n} ({' '.join(who)})")
     if s.outcomes.get(ERROR):
         parts.append(f"error {s.outcomes[ERROR]}/{n}")

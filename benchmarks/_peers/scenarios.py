@@ -25,6 +25,7 @@ __all__ = (
     "Knobs",
     "Scenario",
     "fault_scenarios",
+    "spliced_answers",
 )
 
 PRIMARY_MODEL = "bench-primary"
@@ -89,6 +90,21 @@ class Scenario:
             fp.script(PRIMARY_MODEL, *steps)
         fp.always(PRIMARY_MODEL, self.then())
         fp.always(FALLBACK_MODEL, Reply.text(FALLBACK_TEXT))
+        # The fallback is an OpenAI-compatible server that continues a final assistant message (as vLLM,
+        # DeepSeek and Mistral do); contenders that never send one are unaffected.
+        fp.accept_prefill(FALLBACK_MODEL)
+
+
+def spliced_answers() -> frozenset[str]:
+    """Whole answers a mid-stream rescue may produce: the primary's first k words, the fallback's after them.
+
+    That is what the fallback sends when it continues the primary's partial answer (an assistant prefill of
+    k words): one coherent answer ending in the fallback's sentinel, with no word missing or repeated.
+    """
+    from agentkit.testing._wire_common import split_text
+
+    primary, fallback = split_text(PRIMARY_TEXT), split_text(FALLBACK_TEXT)
+    return frozenset("".join(primary[:k] + fallback[k:]) for k in range(1, len(primary)))
 
 
 def _flaps() -> list[Any]:
@@ -163,7 +179,8 @@ SCENARIOS: tuple[Scenario, ...] = (
         key="stream_cut",
         title="Stream cut",
         what="The primary's stream is cut after 3 chunks (connection closed, no [DONE]); later requests are fine.",
-        ideal="Never return the partial text as a success: raise a typed error that carries the partial text.",
+        ideal="Never return the partial text as a success: rescue the answer without repeating text, or raise a "
+        "typed error that carries the partial text.",
         calls=1,
         stream=True,
         script=lambda: [Reply.text(PRIMARY_TEXT, cut_after=3)],
@@ -172,10 +189,20 @@ SCENARIOS: tuple[Scenario, ...] = (
         key="stream_stall",
         title="Stream stall",
         what="The primary's stream stops after 3 chunks and keeps the connection open; later requests are fine.",
-        ideal="Notice the stall at the idle limit and raise a typed error, never hang and never return a part.",
+        ideal="Notice the stall at the idle limit; rescue the answer without repeating text or raise a typed error, "
+        "never hang and never return a part.",
         calls=1,
         stream=True,
         script=lambda: [Reply.text(PRIMARY_TEXT, stall_after=3)],
+    ),
+    Scenario(
+        key="stream_malformed",
+        title="Malformed stream chunk",
+        what="The primary's 4th stream chunk is invalid JSON; later requests are fine.",
+        ideal="Never return the partial text as a success; rescue the answer without repeating text, or raise.",
+        calls=1,
+        stream=True,
+        script=lambda: [Reply.text(PRIMARY_TEXT, malformed_at=3)],
     ),
     Scenario(
         key="context_length",
