@@ -61,6 +61,8 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "project" / "app.py").write_text(V02_CODE, encoding="utf-8")
     (tmp_path / "broken.py").write_text("import autogen\n\ndef f(:\n    pass\n", encoding="utf-8")
     (tmp_path / "a-file").write_text("not a directory\n", encoding="utf-8")
+    (tmp_path / "empty.json").write_text("", encoding="utf-8")
+    (tmp_path / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
     return tmp_path
 
 
@@ -189,6 +191,26 @@ def test_malformed_config_is_one_line_exit_2(files: Path, capsys: pytest.Capture
     assert code == 2
     assert not out
     assert_one_line_error(err, "malformed.json", "line 2")
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["migrate", "config", "empty.json"], "empty.json"),
+        (["migrate", "config", "project"], "project"),
+        (["migrate", "code", "OAI_CONFIG_LIST.json"], "OAI_CONFIG_LIST.json"),  # named explicitly: never skipped
+        (["migrate", "code", "broken.ipynb"], "broken.ipynb"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+)
+def test_unusable_input_file_is_exit_2_naming_it(
+    argv: list[str], needle: str, files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = _run(argv, capsys)
+    assert code == 2, err
+    assert "Traceback" not in err
+    (error,) = [line for line in err.splitlines() if needle in line]
+    assert error
 
 
 def test_unparsable_code_names_file_and_python_line(files: Path, capsys: pytest.CaptureFixture[str]) -> None:
