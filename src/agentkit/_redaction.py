@@ -89,6 +89,8 @@ _MARKERS = (
     "pat_", "pat-", "gh", "xox", "xapp-", "eyJ", "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "AIPA",
     "ANPA", "ANVA", "APKA", "AIza", "ya29.", "GOCSPX-", "SG.", "pypi-", "AccountKey=", "SharedAccessKey=",
 )  # fmt: skip
+_MARKER = re.compile("|".join(re.escape(marker) for marker in _MARKERS))
+_SHORTEST = 13  # the shortest credential a rule without ":" or "=" masks ("xoxb-" + 8, "Bearer " + 6)
 _URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s\"'<>`]+")
 _AUTH_HEADER = re.compile(r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)([^\r\n\"']+)")
 _SCHEME = re.compile(
@@ -153,10 +155,10 @@ def redact_text(text: str) -> str:
     :func:`redact_url`) and long random-looking strings. Each rule runs only when a cheap substring test says
     it could match, so ordinary text costs a few microseconds.
     """
-    if len(text) < 6:
-        return text
+    if len(text) < _SHORTEST and ":" not in text and "=" not in text:
+        return text  # too short for any token format, and no "key: value"
     out = text
-    if any(marker in out for marker in _MARKERS):
+    if _MARKER.search(out):
         out = _FORMATS.sub(REDACTED, out)
     if "://" in out:
         out = _URL.sub(lambda m: redact_url(m.group(0)), out)
