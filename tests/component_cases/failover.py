@@ -65,7 +65,38 @@ async def _secrets_stay_secret(original: Any, loaded: Any) -> None:
     await loaded.close()
 
 
+def _recovery_chain() -> FailoverChatCompletionClient:
+    from autogen_ext.models.anthropic import AnthropicChatCompletionClient
+
+    primary = ScriptedChatCompletionClient(["primary answer"], model="primary-model")
+    vllm = ScriptedChatCompletionClient(["continued"], model="vllm-model")
+    claude = AnthropicChatCompletionClient(
+        model="claude-3-5-sonnet-20240620", api_key="sk-ant-SECRET-0123456789", base_url="http://127.0.0.1:9"
+    )
+    return FailoverChatCompletionClient(
+        [primary, FailoverMember(vllm, name="vllm", prefill=True), claude], stream_recovery="restart"
+    )
+
+
+async def _same_recovery(original: Any, loaded: Any) -> None:
+    assert "SECRET" not in original.dump_component().model_dump_json()
+    for client in (original, loaded):
+        assert isinstance(client, FailoverChatCompletionClient)
+        assert client.stream_recovery == "restart"
+        specs = client.dump_component().config["members"]
+        assert [m.get("prefill") for m in specs] == [None, True, None]
+        assert (await client.create(_MESSAGES)).content == "primary answer"
+    await original.close()
+    await loaded.close()
+
+
 CASES: list[ComponentCase] = [
+    ComponentCase(
+        id="FailoverChatCompletionClient-stream-recovery",
+        build=_recovery_chain,
+        interface=ChatCompletionClient,
+        check=_same_recovery,
+    ),
     ComponentCase(
         id="FailoverChatCompletionClient-scripted",
         build=_scripted_chain,
