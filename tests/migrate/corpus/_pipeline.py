@@ -48,6 +48,10 @@ def code_of(path: Path) -> str:
     return "\n\n".join(cells)
 
 
+def _is_v02(module: str) -> bool:
+    return module == "autogen" or module.startswith("autogen.")
+
+
 def v02_imports(code: str) -> list[str]:
     """The ``autogen`` (pyautogen v0.2) modules ``code`` imports."""
     try:
@@ -57,10 +61,9 @@ def v02_imports(code: str) -> list[str]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found += [a.name for a in node.names if a.name == "autogen" or a.name.startswith("autogen.")]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "autogen" or node.module.startswith("autogen."):
-                found.append(node.module)
+            found += [a.name for a in node.names if _is_v02(a.name)]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and _is_v02(node.module or ""):
+            found.append(node.module or "")
     return found
 
 

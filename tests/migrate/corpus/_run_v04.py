@@ -94,7 +94,7 @@ def _guard_network() -> None:
             raise ConnectionRefusedError(f"corpus run: no network except 127.0.0.1 (tried {host})")
         real_connect(self, address)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
 
 
 def _notebook_code(path: Path) -> str:
@@ -132,7 +132,7 @@ def run_job(job: dict[str, Any], provider: FakeProvider) -> dict[str, Any]:
     saved_env = dict(os.environ)
     os.environ.update(prepare(workdir, provider, script))
     script_provider(provider, script)
-    inputs = list(script.get("human_input", []))
+    inputs: list[str] = [str(line) for line in script.get("human_input", [])]
 
     def scripted_input(prompt: object = "") -> str:
         if not inputs:

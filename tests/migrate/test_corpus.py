@@ -1,0 +1,114 @@
+"""The migration corpus end to end: each pyautogen v0.2 program is migrated, run on AutoGen v0.4 against a
+FakeProvider with the same scripted model answers, and must give the speaker order and stop reason that
+pyautogen 0.2.35 gave (``expected.json``, recorded by ``tests/migrate/corpus/_record_v02.py``).
+
+All programs are migrated once and run in one fresh interpreter (``_run_v04.py``), so the whole module costs
+about as much as one program's imports plus the model round trips. The expectations below are exact: a
+program listed as still needing work that starts passing fails the run (``xfail_strict``), so the lists and
+the published table (docs/migrate-corpus.md, ``benchmarks/score_migration.py``) stay true.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.migrate.corpus import _pipeline as pipeline
+from tests.migrate.corpus._harness import load_json, program_file, programs, v02_outcome
+
+NAMES = [p.name for p in programs()]
+
+# Programs whose migrated code still imports pyautogen, with the reason (the construct has no v0.4 counterpart
+# the codemod emits yet).
+NEEDS_MANUAL: dict[str, str] = {
+    "15_groupchat_custom_speaker_func": "a callable speaker_selection_method keeps the v0.2 import with TODOs",
+    "46_retrieve_user_proxy": "RetrieveUserProxyAgent has no v0.4 counterpart (kept, with TODOs)",
+}
+
+# Programs that convert but whose v0.4 run does not yet reproduce v0.2 (see /work/coord/notes/corpus-failures.md).
+RUN_GAPS: dict[str, str] = {
+    "12_function_map_legacy": "function_map tools are not moved to the calling agent: an extra user_proxy turn",
+    "15_groupchat_custom_speaker_func": "still imports pyautogen",
+    "16_groupchat_allowed_transitions": "the task's source is 'user', so the first transition is not the initiator's",
+    "18_initiate_chats_sequential": "the migrated code shadows chat_result with its result",
+    "19_nested_chats": "register_nested_chats is kept on a v0.4 agent",
+    "31_conversable_goodbye": "the initiator's is_termination_msg fires on its own task (task source 'user')",
+    "44_tools_in_groupchat": "v0.4 runs the tool inside the caller's turn: the selector sees a different history",
+    "45_register_reply_custom": "register_reply is kept on a v0.4 agent",
+    "47_two_chats_clear_history": "two asyncio.run calls share model clients: 'Event loop is closed'",
+}
+
+
+def _convert_only(name: str) -> str | None:
+    value = load_json(pipeline.programs_dir(name) / "expected.json").get("convert_only")
+    return str(value) if value else None
+
+
+def _params(gaps: dict[str, str]) -> list[Any]:
+    return [
+        pytest.param(name, marks=pytest.mark.xfail(reason=gaps[name], strict=True)) if name in gaps else name
+        for name in NAMES
+    ]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, pipeline.Migrated], dict[str, Any]]:
+    root = tmp_path_factory.mktemp("corpus")
+    migrated = pipeline.migrate(root)
+    runnable = [name for name in NAMES if _convert_only(name) is None]
+    return migrated, pipeline.run(root, migrated, runnable, timeout=300)
+
+
+def test_corpus_covers_the_issue() -> None:
+    assert len(NAMES) >= 40
+    notebooks = [n for n in NAMES if program_file(pipeline.programs_dir(n)).suffix == ".ipynb"]
+    assert len(notebooks) >= 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_oracle_files_are_consistent(name: str) -> None:
+    directory: Path = pipeline.programs_dir(name)
+    script = load_json(directory / "script.json")
+    expected = load_json(directory / "expected.json")
+    assert pipeline.v02_imports(pipeline.code_of(program_file(directory))), "a corpus program is v0.2 code"
+    if "convert_only" in expected:
+        assert script.get("run", "").startswith("convert-only")
+        return
+    assert expected["recorded_with"] == "pyautogen 0.2.35"
+    assert expected["unused_replies"] == 0, "every scripted answer is used by v0.2"
+    assert "error" not in expected
+    assert expected["chats"], "v0.2 ran at least one chat"
+    for chat in expected["chats"]:
+        assert len(chat["speakers"]) == len(chat["kinds"])
+        v02_outcome(chat)  # normalises without error
+
+
+@pytest.mark.parametrize("name", _params(NEEDS_MANUAL))
+def test_migrated_program_has_no_v02_import(
+    corpus: tuple[dict[str, pipeline.Migrated], dict[str, Any]], name: str
+) -> None:
+    migrated, _ = corpus
+    assert migrated[name].error is None
+    assert migrated[name].v02_imports == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_second_migration_changes_nothing(
+    corpus: tuple[dict[str, pipeline.Migrated], dict[str, Any]], name: str
+) -> None:
+    migrated, _ = corpus
+    assert migrated[name].stable
+
+
+@pytest.mark.parametrize("name", _params(RUN_GAPS))
+def test_migrated_program_runs_like_v02(corpus: tuple[dict[str, pipeline.Migrated], dict[str, Any]], name: str) -> None:
+    reason = _convert_only(name)
+    if reason is not None:
+        pytest.skip(reason)
+    _, results = corpus
+    expected = load_json(pipeline.programs_dir(name) / "expected.json")
+    ran, matched, why = pipeline.compare(expected, results[name])
+    assert ran, why
+    assert matched, why
