@@ -8,7 +8,7 @@ from ._common_keys import client_keys, extra_fix, generic_keys, map_model_info
 from ._credentials import EnvAllocator, map_api_key, map_headers, safe_url, secret_value, url_reference
 from ._entry import Entry
 from ._model_info import autogen_knows
-from ._providers import AZURE, HOST_KEYS, OPENAI, OPENAI_CREATE, PROVIDERS, env_reference, host_of
+from ._providers import AZURE, HOST_KEYS, OPENAI, OPENAI_CREATE, PROVIDERS, host_of
 from ._report import ReportItem
 
 

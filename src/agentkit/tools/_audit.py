@@ -134,7 +134,7 @@ class JsonlAuditSink:
             os.close(fd)
 
     def __repr__(self) -> str:
-        return f"JsonlAuditSink({self.path!r})"
+        return f"JsonlAuditSink({redact_text(self.path)!r})"
 
 
 def _last_byte(path: str, size: int) -> bytes:
