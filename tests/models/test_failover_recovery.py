@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from autogen_core.models import ChatCompletionClient, CreateResult, RequestUsage
+from autogen_core.tools import ToolSchema
 
 from agentkit.exceptions import ContentFilteredError, IncompleteStreamError
 from agentkit.models import (
@@ -31,7 +32,11 @@ from agentkit.usage import UsageLedger
 from ._failover_helpers import MESSAGES, capture_events
 
 ANSWER = "The capital of France is Paris, a city on the Seine."
-TOOL = {"name": "lookup", "description": "Look it up.", "parameters": {"type": "object", "properties": {}}}
+TOOL: ToolSchema = {
+    "name": "lookup",
+    "description": "Look it up.",
+    "parameters": {"type": "object", "properties": {}},
+}
 
 
 class Seen:
@@ -189,8 +194,28 @@ async def test_refusal_fails_over_when_the_policy_says_so(fp: FakeProvider, api:
     client = refusal_client(fp, api, error_policy={"content_filter": "failover"})
     result = await call(client, method)
     await client.close()
-    assert result.content.startswith("Fake answer from backup")
+    assert str(result.content).startswith("Fake answer from backup")
     assert answered_by() == AnsweredBy("backup", "backup", "openai")
+
+
+@pytest.mark.parametrize("api", ["openai", "anthropic"])
+async def test_refusal_after_streamed_text_raises_with_the_partial_text(fp: FakeProvider, api: str) -> None:
+    fp.script("refuses", Reply.text("I started to answer", finish_reason="content_filter"))
+    client = FailoverChatCompletionClient(
+        [FailoverMember(member(fp, api, "refuses"), name="primary"), fp.anthropic_client("claude-haiku-4-5")]
+    )
+    received: list[str] = []
+
+    async def consume() -> None:
+        async for item in client.create_stream(MESSAGES):
+            if isinstance(item, str):
+                received.append(item)
+
+    with pytest.raises(ContentFilteredError) as raised:
+        await consume()
+    await client.close()
+    assert raised.value.partial_text == "".join(received) == "I started to answer"
+    assert not fp.requests_for("claude-haiku-4-5")  # a refused answer is never continued elsewhere
 
 
 # --------------------------------------------------------------------------- 5: usage on a bare stream
@@ -268,7 +293,9 @@ async def test_answered_by_is_right_for_concurrent_calls(fp: FakeProvider) -> No
 async def test_broken_stream_continues_on_an_anthropic_member_from_the_partial_answer(
     fp: FakeProvider, fault: str
 ) -> None:
-    breaks = {"cut": {"cut_after": 4}, "stall": {"stall_after": 4}, "malformed": {"malformed_at": 4}}[fault]
+    breaks: dict[str, Any] = {"cut": {"cut_after": 4}, "stall": {"stall_after": 4}, "malformed": {"malformed_at": 4}}[
+        fault
+    ]
     fp.script("gpt-4o", Reply.text(ANSWER, usage=(20, 5), **breaks))
     fp.script("claude-haiku-4-5", Reply.text(ANSWER, usage=(30, 8)))
     client = FailoverChatCompletionClient(
