@@ -37,7 +37,9 @@ def fastmcp_decode(value: Any) -> Any:
     if not isinstance(value, str):
         return _NOT_DECODED
     # only an array, object or null can survive the filter below; skip json.loads for anything else (cheap)
-    first = value.lstrip(_JSON_SPACE)[:1]
+    first = value[:1]
+    if first in _JSON_SPACE:  # also "" (empty value): then lstrip finds nothing either
+        first = value.lstrip(_JSON_SPACE)[:1]
     if first not in ("[", "{", "n"):
         return _NOT_DECODED
     try:
