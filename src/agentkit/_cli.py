@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
@@ -30,6 +32,8 @@ __all__ = (
     "build_parser",
     "fail",
     "main",
+    "terminal_width",
+    "wrap",
 )
 
 EXIT_OK = 0
@@ -89,6 +93,27 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         register_migrate(subparsers)
     return parser
+
+
+MIN_WIDTH, MAX_WIDTH, FALLBACK_WIDTH = 60, 120, 100
+
+
+def terminal_width() -> int:
+    """The width to wrap output to: the terminal's (``COLUMNS`` honoured), 100 when not a tty, within 60..120."""
+    columns = shutil.get_terminal_size(fallback=(FALLBACK_WIDTH, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+def wrap(text: str, *, indent: str = "", hanging: str | None = None, width: int | None = None) -> str:
+    """Wrap ``text`` to the terminal width at word boundaries (never cutting a word or a path)."""
+    return textwrap.fill(
+        text,
+        width=width or terminal_width(),
+        initial_indent=indent,
+        subsequent_indent=indent if hanging is None else hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def fail(message: str) -> int:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import shutil
 import sys
 import textwrap
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .._cli import terminal_width, wrap
 from .._extras import install_hint, require
 from ..exceptions import ConfigurationError
 
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     from ..testing import FakeProvider
 
 __all__ = ("Act", "ActReport", "DemoEnv", "http_clients_available", "terminal_width")
-
-MIN_WIDTH, MAX_WIDTH, FALLBACK_WIDTH = 60, 120, 100
-
-
-def terminal_width() -> int:
-    """The width to wrap to: the terminal's (``COLUMNS`` honoured), 100 when not a tty, kept within 60..120."""
-    columns = shutil.get_terminal_size(fallback=(FALLBACK_WIDTH, 24)).columns
-    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
 def _importable(module: str) -> bool:
@@ -138,20 +130,14 @@ class DemoEnv:
 
     def wrap(self, text: str, *, indent: str = "", hanging: str = "") -> str:
         """Wrap ``text`` to :attr:`width` without cutting words."""
-        return textwrap.fill(
-            text,
-            width=self.width,
-            initial_indent=indent,
-            subsequent_indent=hanging or indent,
-            break_long_words=False,
-            break_on_hyphens=False,
-        )
+        return wrap(text, indent=indent, hanging=hanging or indent, width=self.width)
 
     def excerpt(self, text: str, room: int = 0) -> str:
         """A one-line excerpt of a model's answer, shortened at a word boundary (never mid-word)."""
         one_line = " ".join(text.split())
         width = max(20, (room or self.width) - 4)
-        return textwrap.shorten(one_line, width=width, placeholder=" ...") or one_line[:width]
+        short = textwrap.shorten(one_line, width=width, placeholder=" ...")
+        return one_line if short.strip() == "..." else short  # a first word longer than the room: keep it whole
 
     def openai_client(self, model: str = "gpt-4o-mini", **kwargs: Any) -> ChatCompletionClient:
         """An ``OpenAIChatCompletionClient``: against the fake provider offline, the real API in live mode."""
