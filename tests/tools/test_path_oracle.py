@@ -95,9 +95,17 @@ def test_case_variant_that_the_file_system_resolves_to_the_root_is_accepted(tree
 
 
 async def test_case_variant_regression_end_to_end_through_a_workbench(tree: Path) -> None:
+    """Issue #12 item 4 through a real AssistantAgent: the DATA twin is refused, the root itself is read."""
+    import json
+
+    from autogen_agentchat.agents import AssistantAgent
+    from autogen_agentchat.messages import ToolCallExecutionEvent
     from autogen_core.tools import FunctionTool, StaticWorkbench
 
+    from agentkit.testing import ScriptedChatCompletionClient
     from agentkit.tools import PolicyWorkbench
+
+    from ._helpers import tool_calls
 
     opened: list[str] = []
 
@@ -106,17 +114,23 @@ async def test_case_variant_regression_end_to_end_through_a_workbench(tree: Path
         opened.append(path)
         return Path(path).read_text()
 
-    policy = ToolPolicy.from_dict(
-        {
-            "tools": {
-                "read_file": {"args": {"path": {"path": {"within": [str(tree / "data")], "case_insensitive": True}}}}
-            }
-        }
-    )
+    within = {"within": [str(tree / "data")], "case_insensitive": True}
+    policy = ToolPolicy.from_dict({"tools": {"read_file": {"args": {"path": {"path": within}}}}})
     wb = PolicyWorkbench(StaticWorkbench([FunctionTool(read_file, "Read.")]), policy)
-    refused = await wb.call_tool("read_file", {"path": str(tree / "DATA" / "secret.txt")})
-    assert refused.is_error
-    assert "(args.path.path.within)" in refused.to_text()
-    allowed = await wb.call_tool("read_file", {"path": str(tree / "data" / "ok.txt")})
-    assert (allowed.is_error, allowed.to_text()) == (False, "ok")
+    model = ScriptedChatCompletionClient(
+        [
+            tool_calls(
+                ("read_file", json.dumps({"path": str(tree / "DATA" / "secret.txt")})),
+                ("read_file", json.dumps({"path": str(tree / "data" / "ok.txt")})),
+            ),
+            "done",
+        ]
+    )
+    result = await AssistantAgent("reader", model_client=model, workbench=wb).run(task="read")
+    outcomes = [
+        (r.is_error, r.content) for m in result.messages if isinstance(m, ToolCallExecutionEvent) for r in m.content
+    ]
+    assert outcomes[0][0] is True
+    assert "(args.path.path.within)" in outcomes[0][1]
+    assert outcomes[1] == (False, "ok")
     assert opened == [str(tree / "data" / "ok.txt")]
