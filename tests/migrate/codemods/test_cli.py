@@ -75,7 +75,8 @@ def test_diff_prints_unified_diff_only(tmp_path: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert out.count("--- a/") == 1
     assert '-    user_proxy.initiate_chat(assistant, message="Plot NVDA vs TSLA.")' in out
-    assert '+    asyncio.run(Console(team.run_stream(task="Plot NVDA vs TSLA.")))' in out
+    expected = 'task=TextMessage(content="Plot NVDA vs TSLA.", source=user_proxy.name)'
+    assert f"+    asyncio.run(Console(team.run_stream({expected})))" in out
     assert "file(s) scanned" not in out  # the summary goes to stderr: stdout is the diff alone
     assert _snapshot(root) == before
 

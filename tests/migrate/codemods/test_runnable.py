@@ -114,14 +114,14 @@ def test_group_chat_auto_maps_every_v02_default() -> None:
     assert "max_turns=5" in code  # max_round counts the task
     assert 'termination_from_v02(None, receiver="chat_manager")' in code
     assert 'description="A."' in code  # v0.2 described an agent by its system message (selector roles)
-    assert 'asyncio.run(Console(manager.run_stream(task="Go.")))' in code
+    assert 'asyncio.run(Console(manager.run_stream(task=TextMessage(content="Go.", source=user.name))))' in code
 
 
 @pytest.mark.parametrize(
     ("method", "expected"),
     [
         ('"round_robin"', "RoundRobinGroupChat(\n    [a, b, user],"),  # v0.2 starts after the initiator
-        ('"random"', "selector_func=random_speaker_selector([agent.name for agent in [user, a, b]])"),
+        ('"random"', "selector_func=random_speaker_selector([user, a, b])"),
         ('"manual"', "selector_func=manual_speaker_selector("),
     ],
 )
@@ -177,9 +177,10 @@ def test_sequential_chats_carry_the_summaries_and_reset_history() -> None:
         """,
     )
     _no_v02_import(code)
-    assert 'with_carryover("Second.", ["Extra.", chat_result.summary])' in code
-    assert "asyncio.run(team_2.reset())" in code  # v0.2 cleared the sender's history between chats
-    assert "results = [chat_result, chat_result_2]" in code
+    assert 'with_carryover("Second.", ["Extra.", result.summary])' in code
+    assert "loop.run_until_complete(team_2.reset())" in code  # v0.2 cleared the sender's history between chats
+    assert "loop = asyncio.new_event_loop()" in code  # one loop: the chats share model clients
+    assert "results = [result, result_2]" in code
 
 
 def test_async_chats_in_notebooks_are_awaited_and_count_replies_twice() -> None:
@@ -194,7 +195,7 @@ def test_async_chats_in_notebooks_are_awaited_and_count_replies_twice() -> None:
         notebook=True,
     )
     _no_v02_import(code)
-    assert 'await Console(team.run_stream(task="Hi."))' in code
+    assert 'await Console(team.run_stream(task=TextMessage(content="Hi.", source=u.name)))' in code
     assert "max_turns=4" in code  # a's limit 4 counted twice per reply -> 2 replies -> 4 turns
 
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from agentkit.migrate.codemods import Rule
+import textwrap
+
+from agentkit.migrate.codemods import Rule, migrate_source
 
 from ._support import check
 
@@ -81,8 +83,33 @@ def test_function_map_is_marked() -> None:
         """
         from autogen import UserProxyAgent
 
-        # TODO[agentkit AK006]: function_map: register each function as a tool instead - AssistantAgent(tools=[...]) runs them in v0.4
+        # TODO[agentkit AK006]: function_map of `proxy`: no single chat partner with a model found - pass its functions as tools=[...] to the AssistantAgent that calls them
         proxy = UserProxyAgent("proxy", function_map={"add": add})
         """,
         ["AK006"],
     )
+
+
+def test_function_map_becomes_tools_of_the_chat_partner_with_a_model() -> None:
+    result = migrate_source(
+        textwrap.dedent(
+            """
+            import autogen
+
+
+            def add(a, b):
+                return a + b
+
+
+            analyst = autogen.AssistantAgent("analyst", system_message="Add.", llm_config=cfg)
+            proxy = autogen.UserProxyAgent("proxy", human_input_mode="NEVER", code_execution_config=False, function_map={"add": add})
+            proxy.initiate_chat(analyst, message="1 + 2?")
+            """
+        ).lstrip()
+    )
+    code = result.code
+    assert "tools=[add]" in code
+    assert "def add(a: Any, b: Any):" in code  # v0.4 FunctionTool needs a hint on every parameter
+    assert "function_map" not in code
+    assert not result.todos
+    assert not migrate_source(code).changed

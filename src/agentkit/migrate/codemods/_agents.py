@@ -143,6 +143,8 @@ def plan_agent(codemod: AgentConstructorCodemod, cls: str, call: cst.Call, var: 
         if key in args
     ]
     handled = {"code_execution_config", "system_message", "description", "model_client", "default_auto_reply"}
+    if var in codemod.analysis.moved_maps:
+        handled.add("function_map")
     dropped = sorted(set(args) - handled - QUIET_DROPS - V04_KEYWORDS)
     if dropped:
         notes.append(f"dropped (no v0.4 equivalent on this agent): {', '.join(dropped)}")

@@ -87,6 +87,12 @@ class Analysis:
     teams: dict[str, str] = field(default_factory=dict)
     """Variables that now hold a v0.4 team (former ``GroupChatManager``) -> the team class."""
     inlined: set[str] = field(default_factory=set)
+    moved_maps: set[str] = field(default_factory=set)
+    """Agents whose ``function_map`` became tools of the agent that calls them (AK006)."""
+    runs: int = 0
+    """Chat runs the file starts (``initiate_chat`` calls + ``initiate_chats`` entries)."""
+    loop: str = ""
+    """The shared event loop variable emitted for sync files with several chat runs."""
     described: set[str] = field(default_factory=set)
     """Agents whose v0.2 description matters (members of a model-selected group chat): written out."""
     values: dict[str, cst.BaseExpression] = field(default_factory=dict)
@@ -162,7 +168,11 @@ class _Analyzer(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("initiate_chats", "a_initiate_chats"):
+            queue = node.args[0].value if node.args else None
+            self.analysis.runs += len(queue.elements) if isinstance(queue, cst.List) else 2
         if isinstance(func, cst.Attribute) and func.attr.value in ("initiate_chat", "a_initiate_chat"):
+            self.analysis.runs += 1
             args = bind_args(node, SIGNATURES["initiate_chat"])
             if (
                 isinstance(func.value, cst.Name)

@@ -77,11 +77,11 @@ def run_code(args: argparse.Namespace) -> int:
     Standard output carries only the machine-readable part (the diff, or one ``path: outcome`` line per file);
     the summary goes to standard error.
     """
-    try:
-        from . import migrate_paths, parse_rules
-    except ImportError as error:  # pragma: no cover - depends on the installed extras
-        sys.stderr.write(f"agentkit migrate code needs LibCST: pip install 'autogen-agentkit[migrate]' ({error})\n")
-        return 2
+    from ..._extras import require
+
+    require("libcst", "migrate", feature="agentkit migrate code")  # one-line MissingExtraError, exit 2
+    from . import migrate_paths, parse_rules
+
     try:
         only = parse_rules(args.only) if args.only else None
         disable = parse_rules(args.disable)
@@ -104,7 +104,10 @@ def run_code(args: argparse.Namespace) -> int:
             if file.error is None:
                 verb = ("would change" if dry_run else "changed") if file.changed else "unchanged"
                 sys.stdout.write(f"{file.path}: {file.outcome}; {verb}\n")
-    sys.stderr.write(report.summary() + "\n")
+    if len(report.errors) == len(report.files):
+        sys.stderr.writelines(f"{file.error}\n" for file in report.errors)  # nothing migrated: the errors alone
+    else:
+        sys.stderr.write(report.summary() + "\n")
     if report.errors:
         return 2
     if args.check and report.changed:

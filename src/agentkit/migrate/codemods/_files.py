@@ -74,11 +74,11 @@ class FileResult:
 
     @property
     def depends_on_v02(self) -> bool:
-        """Whether the migrated file still imports pyautogen v0.2 or passes a v0.2-only keyword."""
+        """Whether the migrated file still imports pyautogen v0.2, passes a v0.2-only keyword or has a TODO left."""
         if self.result is None:
             return False
         code = _code(self.path, self.result.code)
-        return bool(_V02_IMPORT.search(code) or _V02_KEYWORD.search(code))
+        return bool(_V02_IMPORT.search(code) or _V02_KEYWORD.search(code) or _TODO.search(code))
 
     @property
     def outcome(self) -> str:
@@ -90,7 +90,7 @@ class FileResult:
             return "no v0.2 code"
         if self.depends_on_v02:
             return f"needs manual work ({self.todo_count} TODOs)"
-        return "runs on v0.4" + (f" ({self.todo_count} TODOs)" if self.todo_count else "")
+        return "runs on v0.4"
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,7 @@ class GroupChatCodemod(AgentkitCodemod):
             notes.append("GroupChat(messages=...) seeded a history: pass it in the task of the run")
         for key in sorted(set(margs) - MANAGER_IGNORED - {"groupchat", "llm_config", "is_termination_msg"}):
             notes.append(f"GroupChatManager `{key}` has no v0.4 equivalent and was dropped")
-        names = f"[agent.name for agent in {members_code}]"
+        names = members_code
         # Stopping: max_round counts the task; v0.2 default 10.
         max_round = gargs["max_round"].value if "max_round" in gargs else None
         if max_round is None:
@@ -233,10 +233,7 @@ class GroupChatCodemod(AgentkitCodemod):
             if transitions is not None:
                 kind_node = gargs.get("speaker_transitions_type")
                 kind = code_of(kind_node.value) if kind_node is not None else '"allowed"'
-                mapping = (
-                    "{source.name: [target.name for target in targets] for source, targets in "
-                    f"{code_of(transitions.value)}.items()}}"
-                )
+                mapping = code_of(transitions.value)
                 self.add_import(COMPAT, "transition_candidate_func")
                 pieces.append(f"candidate_func=transition_candidate_func({mapping}, kind={kind}, participants={names})")
             notes.append("the failed-pick fallback differs: v0.2 took the next agent, v0.4 the previous speaker")

@@ -24,10 +24,12 @@ class ImportEdits:
     add: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     remove: list[tuple[str, str | None]] = field(default_factory=list)
     comments: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    prelude: list[str] = field(default_factory=list)
+    """Statements to put right after the module's leading imports (e.g. a shared event loop)."""
     """A comment line to put above a *new* import statement (a TODO marker)."""
 
     def __bool__(self) -> bool:
-        return bool(self.add or self.remove)
+        return bool(self.add or self.remove or self.prelude)
 
 
 class _Reads(cst.CSTVisitor):
@@ -118,6 +120,16 @@ def apply_import_edits(module: cst.Module, edits: ImportEdits) -> cst.Module:
             continue
         statements = _add(statements, module_name, name, asname, edits.comments.get((module_name, name)))
         bound.add((module_name, name, asname))
+    if edits.prelude:
+        position = 0
+        for index, statement in enumerate(statements):
+            if _is_import(statement) or (index == 0 and _is_docstring(statement)):
+                position = index + 1
+            else:
+                break
+        new = [cst.parse_statement(line + "\n") for line in edits.prelude]
+        new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+        statements = [*statements[:position], *new, *statements[position:]]
     return module.with_changes(body=_separate(statements))
 
 

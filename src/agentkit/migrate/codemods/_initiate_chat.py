@@ -27,6 +27,7 @@ import libcst as cst
 from ._agents import COMPAT, kind_of
 from ._analysis import AgentInfo
 from ._base import (
+    IMPORTS_KEY,
     SIGNATURES,
     TOP_LEVEL_AWAIT_KEY,
     AgentkitCodemod,
@@ -154,16 +155,27 @@ class InitiateChatCodemod(AgentkitCodemod):
             run = f"Console({team}.run_stream(task={task}))"
         if not awaited:
             return run
-        if self._async[-1]:
-            return f"await {run}"
-        self.add_import("asyncio")
-        return f"asyncio.run({run})"
+        return self._sync(run)
 
     def _reset(self, team: str) -> str:
+        return self._sync(f"{team}.reset()")
+
+    def _sync(self, coroutine: str) -> str:
+        """``await c`` in async code; else ``asyncio.run(c)``, or one shared loop when the file runs several chats.
+
+        Several ``asyncio.run`` calls would each close their loop, and a model client shared by two chats keeps
+        connections bound to the first loop ("Event loop is closed").
+        """
         if self._async[-1]:
-            return f"await {team}.reset()"
+            return f"await {coroutine}"
         self.add_import("asyncio")
-        return f"asyncio.run({team}.reset())"
+        if self.analysis.runs < 2:
+            return f"asyncio.run({coroutine})"
+        edits = self.context.scratch[IMPORTS_KEY]
+        if not self.analysis.loop:
+            self.analysis.loop = self.analysis.fresh("loop")
+            edits.prelude.append(f"{self.analysis.loop} = asyncio.new_event_loop()  # one loop for every chat run")
+        return f"{self.analysis.loop}.run_until_complete({coroutine})"
 
     def _chat(self, call: cst.Call, *, used: bool, prelude: bool, awaited: bool) -> _Run | str:
         assert isinstance(call.func, cst.Attribute)
@@ -243,6 +255,9 @@ class InitiateChatCodemod(AgentkitCodemod):
         several = any(self._chats[code] > 1 for code in (sender_code, recipient_code)) or bool(summaries)
         if (reset if reset is not None else several) and clear and prelude and awaited:
             run.prelude.append(self._reset(team))
+        # v0.2: the sender sent the task - its own predicate never saw it, a member initiator was the last speaker.
+        self.add_import("autogen_agentchat.messages", "TextMessage")
+        task = f"TextMessage(content={task}, source={sender_code}.name)"
         expression = self._run_expression(team, task, silent, awaited)
         if used and awaited:
             self.add_import(COMPAT, "chat_result")
@@ -388,7 +403,7 @@ class InitiateChatCodemod(AgentkitCodemod):
         results: list[str] = []
         for index, bound in enumerate(entries):
             chat_sender = bound.pop("sender").value if "sender" in bound else sender
-            result = self.analysis.fresh("chat_result")
+            result = self.analysis.fresh("result")
             one = self._one(
                 chat_sender,
                 bound,

@@ -24,7 +24,8 @@ from typing import ClassVar
 import libcst as cst
 import libcst.matchers as m
 
-from ._base import AgentkitCodemod, _attach, bind_args, code_of, kwarg, literal_str, set_args
+from ._agents import kind_of
+from ._base import AGENT_CLASSES, AgentkitCodemod, _attach, bind_args, code_of, kwarg, literal_str, set_args
 from ._rules import Rule
 
 __all__ = ("ToolsCodemod",)
@@ -49,12 +50,83 @@ class ToolsCodemod(AgentkitCodemod):
     DESCRIPTION: str = Rule.AK006.description
     TRIGGERS: ClassVar[tuple[str, ...]] = ("register_f", "function_map")
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._maps: dict[str, list[tuple[int, cst.BaseExpression]]] = {}  # executor var -> (index, function_map)
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         has_map = any(a.keyword is not None and a.keyword.value == "function_map" for a in node.args)
         method = isinstance(func, cst.Attribute) and func.attr.value == "register_function"
         if has_map and (method or self.v02(func) is not None):
-            self.todo(FUNCTION_MAP_TODO)
+            owner = func.value if isinstance(func, cst.Attribute) and method else None
+            if not (isinstance(owner, cst.Name) or self.v02(func) in AGENT_CLASSES):
+                self.todo(FUNCTION_MAP_TODO)
+
+    def _function_maps(
+        self, body: list[cst.BaseStatement], plans: dict[str, _Plan], todos: dict[int, list[str]]
+    ) -> None:
+        """``function_map=`` (constructor or ``register_function``) -> tools of the agent whose model calls it."""
+        found: list[tuple[str, int, cst.BaseExpression, bool]] = []  # (executor, index, mapping, is_statement)
+        for index, statement in enumerate(body):
+            var = _assigned_call_target(statement)
+            info = self.analysis.agents.get(var) if var is not None else None
+            if info is not None and info.value("function_map") is not None:
+                found.append((info.var, index, info.value("function_map"), False))  # type: ignore[arg-type]
+            if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+                small = statement.body[0]
+                call = small.value if isinstance(small, cst.Expr) else None
+                if (
+                    isinstance(call, cst.Call)
+                    and isinstance(call.func, cst.Attribute)
+                    and call.func.attr.value == "register_function"
+                    and isinstance(call.func.value, cst.Name)
+                    and self.v02(call.func) is None  # not autogen.register_function(...)
+                ):
+                    mapping = next(
+                        (a.value for a in call.args if a.keyword is None or a.keyword.value == "function_map"), None
+                    )
+                    if mapping is not None:
+                        found.append((call.func.value.value, index, mapping, True))
+        for executor, index, mapping, is_statement in found:
+            if isinstance(mapping, cst.Name):
+                mapping = self.analysis.values.get(mapping.value, mapping)
+            if not isinstance(mapping, cst.Dict):
+                todos.setdefault(index, []).append(FUNCTION_MAP_TODO)
+                continue
+            caller = self._caller_of(executor)
+            if caller is None:
+                todos.setdefault(index, []).append(
+                    f"function_map of `{executor}`: no single chat partner with a model found - pass its functions "
+                    "as tools=[...] to the AssistantAgent that calls them"
+                )
+                continue
+            plan = plans.setdefault(caller, _Plan())
+            for element in mapping.elements:
+                if not isinstance(element, cst.DictElement):
+                    continue
+                function = element.value
+                key = literal_str(element.key)
+                name_arg = cst.Arg(element.key, keyword=cst.Name("name")) if key != code_of(function) else None
+                plan.tools.append(_tool_code(function, name_arg, None))
+                if isinstance(function, cst.Name) and function.value in self.analysis.top_level_defs:
+                    plan.last_index = max(plan.last_index, self.analysis.top_level_defs[function.value])
+            if is_statement:
+                plan.registrations.add(index)
+                plan.last_index = max(plan.last_index, index)
+            self.analysis.moved_maps.add(executor)
+
+    def _caller_of(self, executor: str) -> str | None:
+        info = self.analysis.agents.get(executor)
+        if info is not None and kind_of(info.cls, info.args) == "assistant":
+            return executor
+        partners = {b if a == executor else a for a, b in self.analysis.chats if executor in (a, b)}
+        callers = [
+            p
+            for p in partners
+            if p in self.analysis.agents
+            and kind_of(self.analysis.agents[p].cls, self.analysis.agents[p].args) == "assistant"
+        ]
+        return callers[0] if len(callers) == 1 else None
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body = list(updated_node.body)
@@ -76,11 +148,12 @@ class ToolsCodemod(AgentkitCodemod):
                         problem = self._registration(index, call, plans)
                         if problem:
                             todos.setdefault(index, []).append(problem)
+        self._function_maps(body, plans, todos)
         moves: dict[int, int] = {}
         rewritten: dict[int, cst.BaseStatement] = {}
         for var, plan in plans.items():
             info = self.analysis.agents.get(var)
-            if var not in agent_index or info is None or info.cls != "AssistantAgent":
+            if var not in agent_index or info is None or kind_of(info.cls, info.args) != "assistant":
                 for index in sorted(plan.registrations):
                     todos.setdefault(index, []).append(
                         f"`{var}` is not a v0.2 AssistantAgent assigned once at top level: pass tools=[...] by hand"
@@ -113,7 +186,15 @@ class ToolsCodemod(AgentkitCodemod):
                 blank = [line for line in body[after].leading_lines if line.comment is None]
             lines = [line for line in moved.leading_lines if line.comment is not None]
             pending_after.setdefault(after, []).append(moved.with_changes(leading_lines=[*blank, *lines]))
+        tool_functions = {
+            tool.partition("(")[2].partition(",")[0] if tool.startswith("FunctionTool(") else tool
+            for var, plan in plans.items()
+            if plan.registrations or var in rewritten_vars(rewritten, body)
+            for tool in plan.tools
+        }
         for index, statement in enumerate(body):
+            if isinstance(statement, cst.FunctionDef) and statement.name.value in tool_functions:
+                statement = self._annotated(statement)
             if index in strip and index in decorated_ok and isinstance(statement, cst.FunctionDef):
                 statement = statement.with_changes(
                     decorators=[d for d in statement.decorators if id(d) not in strip[index]]
@@ -135,6 +216,18 @@ class ToolsCodemod(AgentkitCodemod):
             if any("FunctionTool(" in tool for plan in plans.values() for tool in plan.tools):
                 self.add_import("autogen_core.tools", "FunctionTool")
         return updated_node.with_changes(body=new_body)
+
+    def _annotated(self, function: cst.FunctionDef) -> cst.FunctionDef:
+        """v0.4's FunctionTool needs a type hint on every parameter (v0.2 took any function): ``Any`` where none."""
+        params = function.params
+        missing = [p for p in params.params if p.annotation is None and p.name.value not in ("self", "cls")]
+        if not missing:
+            return function
+        self.add_import("typing", "Any")
+        annotation = cst.Annotation(cst.Name("Any"))
+        fixed = [p.with_changes(annotation=annotation) if p in missing else p for p in params.params]
+        self.note(f"v0.4 tools need typed parameters: `{function.name.value}` got `Any` where it had no hint")
+        return function.with_changes(params=params.with_changes(params=fixed))
 
     def _registration(self, index: int, call: cst.Call, plans: dict[str, _Plan]) -> str | None:
         args = bind_args(call, ("f",))
@@ -209,6 +302,11 @@ class ToolsCodemod(AgentkitCodemod):
         new_statement = statement.with_changes(body=[assign.with_changes(value=set_args(call, new_args))])
         attached: cst.BaseStatement = _attach(new_statement, [comment])
         return attached
+
+
+def rewritten_vars(rewritten: dict[int, cst.BaseStatement], body: list[cst.BaseStatement]) -> set[str]:
+    """Variables of the agent statements that got a tool list."""
+    return {name for name in (_assigned_call_target(body[i]) for i in rewritten) if name is not None}
 
 
 def _tool_code(function: cst.BaseExpression, name: cst.Arg | None, description: cst.Arg | None) -> str:
