@@ -92,22 +92,22 @@ _MARKERS = (
 _MARKER = re.compile("|".join(re.escape(marker) for marker in _MARKERS))
 _SHORTEST = 13  # the shortest credential a rule without ":" or "=" masks ("xoxb-" + 8, "Bearer " + 6)
 _URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s\"'<>`]+")
-_AUTH_HEADER = re.compile(r"(?i)(\b(?:proxy-)?authorization\b[\"']?\s*[:=]\s*[\"']?)([^\r\n\"']+)")
+_AUTH_HEADER = re.compile(r"(?i)(\b(?:proxy-)?authorization\b(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?)([^\r\n\"'\\]+)")
 _SCHEME = re.compile(
-    r"\b((?:[Bb]earer|BEARER|[Tt]oken|[Dd]igest|[Nn]egotiate|(?i:api-?key)|Basic|BASIC)\s+)([A-Za-z0-9\-._~+/=]+)"
+    r"\b((?:[Bb]earer|BEARER|[Tt]oken|[Dd]igest|[Nn]egotiate|(?i:api-?key)|Basic|BASIC)\s+)(?!(?i:bearer|basic|token|digest|negotiate)\s)([A-Za-z0-9\-._~+/=]+)"
 )
 _SCHEME_WORDS = ("bearer", "basic", "token", "digest", "negotiate", "apikey", "api-key")
 # "password=...", "api key: ...", '"x-api-key": "..."', "Set-Cookie: ..." (the key is judged by looks_secret)
 _KEY_VALUE = re.compile(
-    r"\b([A-Za-z][A-Za-z0-9_\-.]{0,60}(?: [A-Za-z][A-Za-z0-9_\-.]{0,60})?[\"']?\s*[:=]\s*[\"']?)"
-    r"([^\s\"'&,;<>)}\]]+)"
+    r"\b([A-Za-z][A-Za-z0-9_\-.]{0,60}(?: [A-Za-z][A-Za-z0-9_\-.]{0,60})?(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?)"
+    r"([^\s\"'&,;<>)}\]\\]+)"
 )
 _LONG = re.compile(
     r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"  # AWS secret access keys
     r"|(?<![A-Za-z0-9_\-+=])[A-Za-z0-9_\-+]{32,}=*(?![A-Za-z0-9_\-+=])"  # other long random tokens
 )
-_COOKIE_LINE = re.compile(r"(?i)(\b(?:set-)?cookie[\"']?\s*[:=]\s*[\"']?)([^\r\n\"']+)")
-_KEY_NAME = re.compile(r"[\"'\s:=]+$")
+_COOKIE_LINE = re.compile(r"(?i)(\b(?:set-)?cookie(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?)([^\r\n\"'\\]+)")
+_KEY_NAME = re.compile(r"[\"'\s:=\\]+$")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
 _DIGIT = re.compile(r"[0-9]")
@@ -213,7 +213,8 @@ def _redact_params(text: str, separator: str) -> str:
         if eq and value and (_secret_param(name)):
             parts.append(f"{name}={REDACTED}")
         elif eq:
-            parts.append(f"{name}={redact_text(value)}")
+            decoded = unquote_plus(value)
+            parts.append(f"{name}={REDACTED if redact_text(decoded) != decoded else redact_text(value)}")
         else:
             parts.append(redact_text(piece))
     return separator.join(parts)
