@@ -42,8 +42,9 @@ def client_from_llm_config(llm_config: Any) -> ChatCompletionClient:
         A live client (no network until it is used).
 
     Raises:
-        ConfigurationError: ``llm_config`` is ``False`` / ``None`` (the v0.2 agent had no LLM), or cannot be
-            translated (the message names the key and never echoes a secret).
+        ConfigurationError: ``llm_config`` is ``False`` / ``None`` (the v0.2 agent had no LLM), not a dict or
+            list, or no entry could be translated.
+        ConfigTranslationError: an entry is invalid (the message names the entry and key, never a secret).
     """
     if llm_config is False or llm_config is None:
         raise ConfigurationError(
