@@ -74,6 +74,17 @@ TEXT_CASES: list[tuple[str, str]] = [
     ("client_secret=cs-value-1", "cs-value-1"),
     ("DefaultEndpointsProtocol=https;AccountName=a;AccountKey=azKey0123456789==;", "azKey0123456789"),
     ("Error code: 401 - {'error': {'message': 'Incorrect API key provided: sk-abc123def456ghi789'}}", "sk-abc123"),
+    # Held-out style variants: double-encoded JSON, percent-encoding, other schemes and connection strings.
+    (json.dumps(json.dumps({"password": "dbl-enc-pw1"})), "dbl-enc-pw1"),
+    (json.dumps(json.dumps({"Authorization": "Bearer dblEncBearer1"})), "dblEncBearer1"),
+    ("https://x.example.com/?q=password%3Dpct-enc-pw1", "pct-enc-pw1"),
+    ("Negotiate Basic YWxpY2U6c2VjcmV0LXB3LTE=", "YWxpY2U6c2VjcmV0LXB3LTE"),
+    ("https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage", "AAHdqTcvCH1vGWJx"),
+    ("redis://:redis-pw-1@cache.internal:6379/0", "redis-pw-1"),
+    ("Server=db;Database=app;User Id=sa;Password=conn-pw-1;", "conn-pw-1"),
+    ('{"Ocp-Apim-Subscription-Key": "azure-sub-1"}', "azure-sub-1"),
+    ("X-Goog-Api-Key: goog-hdr-1", "goog-hdr-1"),
+    ("tool_https://u:glued-pw-1@h.example.com", "glued-pw-1"),
 ]
 
 KEPT_TEXT = [
