@@ -238,5 +238,7 @@ def table(rows: list[Row]) -> str:
     )
     if skipped:
         lines.append("")
-        lines.append(f"{skipped} program(s) are convert-only (not run: they need Docker); they count as not run.")
+        lines.append(
+            f"{skipped} program(s) are convert-only (not run here: Docker or RAG dependencies); they count as not run."
+        )
     return "\n".join(lines)
