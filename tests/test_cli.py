@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import errno
 import json
 import pickle
 import subprocess
@@ -12,7 +14,8 @@ from typing import Any
 import pytest
 
 import agentkit
-from agentkit._cli import main
+from agentkit import _cli as cli
+from agentkit._cli import ArgumentParser, main
 from agentkit._extras import EXTRAS, install_hint, require
 from agentkit.exceptions import ConfigurationError, MissingExtraError
 
@@ -141,3 +144,74 @@ def test_help_never_suggests_the_bare_distribution_name(argv: list[str], capsys:
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert not BARE_NAME.search(out), out
+
+
+# -- the contract every subcommand inherits from agentkit._cli.main ------------------------------------------------
+
+
+def _parser_with(handler: Any) -> argparse.ArgumentParser:
+    parser = ArgumentParser(prog="agentkit")
+    sub = parser.add_subparsers(dest="command")
+    boom = sub.add_parser("boom")
+    boom.set_defaults(handler=handler)
+    return parser
+
+
+def _raises(error: BaseException) -> Any:
+    def handler(args: argparse.Namespace) -> int:
+        raise error
+
+    return handler
+
+
+@pytest.mark.parametrize(
+    ("error", "needles"),
+    [
+        (ConfigurationError("-o", "the directory does not exist.", "Create it first."), ["-o:", "Create it first."]),
+        (MissingExtraError("libcst", "migrate", "agentkit migrate code"), ['"autogen-agentkit[migrate]"']),
+        (ModuleNotFoundError("No module named 'libcst'", name="libcst"), ["agentkit boom", "agentkit[migrate]"]),
+        (FileNotFoundError(errno.ENOENT, "No such file or directory", "in/x.json"), ["in/x.json", "must exist"]),
+        (NotADirectoryError(errno.ENOTDIR, "Not a directory", "f/out.json"), ["f/out.json", "not a directory"]),
+        (PermissionError(errno.EACCES, "Permission denied", "/root/out.json"), ["/root/out.json", "Permission"]),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, BaseException) else "",
+)
+def test_subcommands_inherit_one_line_errors_exit_2(
+    error: BaseException, needles: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(error)))
+    assert main(["boom"]) == 2
+    out, err = capsys.readouterr()
+    assert not out
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("agentkit: error: ")
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_a_bug_still_shows_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(KeyError("bug"))))
+    with pytest.raises(KeyError):
+        main(["boom"])
+    missing_own_module = ModuleNotFoundError("No module named 'agentkit.nope'", name="agentkit.nope")
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(missing_own_module)))
+    with pytest.raises(ModuleNotFoundError):
+        main(["boom"])
+
+
+def test_broken_pipe_is_a_quiet_exit(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # (a real closed pipe, with the redirection of stdout to devnull: tests/test_cli_contract.py)
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(BrokenPipeError(errno.EPIPE, "pipe"))))
+    assert main(["boom"]) == cli.EXIT_BROKEN_PIPE == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo", "--only"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("agentkit demo: error: ")
+    assert "(see `agentkit demo --help`)" in err

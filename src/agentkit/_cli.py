@@ -183,15 +183,19 @@ def _missing_extra(error: ModuleNotFoundError, args: Any) -> MissingExtraError:
 
 def _os_error(error: OSError) -> str:
     path = error.filename if error.filename is not None else ""
-    reason = error.strerror or str(error)
+    reason = error.strerror or str(error) or type(error).__name__
     if isinstance(error, FileNotFoundError):
         fix = "Check the path; the directory it names must exist."
-    elif isinstance(error, PermissionError):
-        fix = "Choose a path you may read (or, for output, write)."
+    elif isinstance(error, NotADirectoryError):
+        fix = "A part of this path is a file, not a directory."
     elif isinstance(error, IsADirectoryError):
         fix = "Name a file, not a directory."
-    else:
+    elif isinstance(error, PermissionError):
+        fix = "Choose a path you may read (or, for output, write)."
+    elif path:
         fix = "Check the path and try again."
+    else:
+        return f"{reason} ({type(error).__name__})."
     return f"{path}: {reason}. {fix}" if path else f"{reason}. {fix}"
 
 
