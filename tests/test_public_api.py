@@ -83,4 +83,4 @@ def test_import_agentkit_does_not_import_provider_sdks() -> None:
 def test_version_matches_metadata() -> None:
     from importlib.metadata import version
 
-    assert agentkit.__version__ == version("agentkit")
+    assert agentkit.__version__ == version("autogen-agentkit")
