@@ -182,7 +182,7 @@ def test_redact_config_masks_headers_urls_and_secret_names() -> None:
 
 # ---------------------------------------------------------------------------------------------- generated
 
-PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
