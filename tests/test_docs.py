@@ -187,6 +187,7 @@ TEXT_FILES = [
     *EXAMPLES,
     ROOT / "CONTRIBUTING.md",
     ROOT / "examples" / "README.md",
+    *sorted((ROOT / "benchmarks").glob("*.md")),
     *sorted((ROOT / "src").rglob("*.py")),
 ]
 
