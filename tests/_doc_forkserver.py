@@ -79,6 +79,10 @@ def _child(request: dict[str, Any]) -> int:
     """Run one request in the forked child; returns the exit code (never returns normally to the server)."""
     signal.alarm(int(request.get("timeout", 120)))
     os.chdir(request["cwd"])
+    stdin = os.open(os.devnull, os.O_RDONLY)  # never the server's request pipe
+    os.dup2(stdin, 0)
+    os.close(stdin)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - fd 0 for the rest of the child's life
     for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
         target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         os.dup2(target, fd)

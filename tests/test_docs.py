@@ -143,7 +143,15 @@ def _run(runner: _ForkServer | None, snippet: Snippet, cwd: Path, logs: Path) ->
     out, err = logs / "stdout.txt", logs / "stderr.txt"
     if runner is None:
         argv = [sys.executable, snippet.file] if snippet.file else [sys.executable, "-c", snippet.code.lstrip("\n")]
-        proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=_child_env(), timeout=TIMEOUT_S)
+        proc = subprocess.run(
+            argv,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=_child_env(),
+            timeout=TIMEOUT_S,
+        )
         return Run(proc.returncode, proc.stdout, proc.stderr)
     status = runner.run(
         {
