@@ -22,6 +22,7 @@ from ._rules import ArgRule, PathRule, ToolRule, UrlRule, _Strict
 
 __all__ = ("ArgRule", "PathRule", "ToolPolicy", "ToolRule", "UrlRule", "Verdict")
 
+_MAY_DECODE = frozenset("[{n \t\n\r")
 _AUDIT_STRING = 500
 _AUDIT_DEPTH = 6
 _AUDIT_ITEMS = 50
@@ -400,7 +401,10 @@ def _check_rule(rule: ToolRule, arguments: Mapping[str, Any], non_string: frozen
             # every form the tool may receive must pass: the value as sent and, where FastMCP would
             # JSON-decode it, the decoded value
             refused = None
-            for form in delivered_forms(arguments[arg], arg not in non_string):
+            value = arguments[arg]
+            # only a string starting like a JSON array, object or null (after JSON whitespace) can decode
+            decodable = isinstance(value, str) and value[:1] in _MAY_DECODE
+            for form in delivered_forms(value, arg not in non_string) if decodable else (value,):
                 refused = arg_rule.check(form)
                 if refused is not None:
                     break

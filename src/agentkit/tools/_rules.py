@@ -281,6 +281,8 @@ class ArgRule(_Strict):
             if regex.fullmatch(value) is None:
                 return "pattern", "does not match the required pattern"
         if self.path is not None:
+            if isinstance(value, str):  # the common case, without the traversal below
+                return self.path.check(value) if self.url is None else self.path.check(value) or self.url.check(value)
             # every string of a list or object is a path too (bounded: each costs a realpath)
             for index, text in enumerate(strings_in(value, _MAX_NESTING)):
                 if text is None:
@@ -291,6 +293,8 @@ class ArgRule(_Strict):
                 if refused is not None:
                     return refused
         if self.url is not None:
+            if isinstance(value, str):
+                return self.url.check(value)
             for index, text in enumerate(strings_in(value, _MAX_NESTING)):
                 if text is None:
                     return "url", "must be a string URL (or a list or object of them)"
