@@ -117,13 +117,14 @@ async def test_member_timeout_does_not_outlive_the_attempt_timeout(fp: FakeProvi
     assert requests[0].model == "silent"
 
 
+@pytest.mark.parametrize("fault", ["hang", "slow_first_byte"])
 @pytest.mark.parametrize("method", ["create", "create_stream"])
 @pytest.mark.parametrize("api", ["openai", "anthropic"])
 async def test_system_clock_attempt_timeout_beats_the_members_own_timeout(
-    fp: FakeProvider, api: str, method: str
+    fp: FakeProvider, api: str, method: str, fault: str
 ) -> None:
     """The production path: the member was built with ``timeout=30``; the chain gives up at its own limit."""
-    fp.always("silent", Fault.hang())
+    fp.always("silent", Fault.hang() if fault == "hang" else Reply.text("too late", first_token_delay=3600))
     seen = Seen()
     client = FailoverChatCompletionClient(
         [FailoverMember(member(fp, api, "silent", timeout=30), name="primary"), fp.openai_client("backup")],
@@ -259,7 +260,7 @@ async def test_hedging_races_the_next_eligible_member_after_a_fast_failure(fp: F
     await fp.wait_for_requests(2)  # the 401 came back at once and the second member was started
     assert not fp.requests_for("third")
     await clock.advance(1)  # the second is slow: the third is raced against it
-    result = await task
+    result = await asyncio.wait_for(task, 20)  # a harness guard: without the race the call never ends
     await metered.close()
     assert result.content == "third answers"
     billed = [r for r in ledger.records if r.billed]
