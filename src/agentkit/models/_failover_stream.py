@@ -227,7 +227,7 @@ async def _recover(
         if not client._check_continue(call):
             break
         text = "".join(delivered)
-        continuing = allow_prefill and member.prefill and client.stream_recovery == "auto"
+        continuing = allow_prefill and member.prefill and client.stream_recovery == "auto" and bool(text.strip())
         messages: Sequence[LLMMessage] = call.messages
         if continuing:
             messages = [*call.messages, AssistantMessage(content=text.rstrip(), source=_PREFILL_SOURCE)]
