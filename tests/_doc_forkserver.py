@@ -3,7 +3,7 @@
 Used by ``tests/test_docs.py``; run as a script (``python tests/_doc_forkserver.py``). It imports the heavy
 modules every block needs once (AutoGen, agentkit), then serves requests read as JSON lines on stdin: for each,
 it ``fork()``s a child that changes into the requested working directory, points file descriptors 1 and 2 at
-the requested files, executes the code in a brand-new ``__main__`` namespace (nothing from any other block),
+the requested files, executes the code in a brand-new ``__main__`` module (nothing from any other block),
 runs what a real interpreter runs at exit (non-daemon threads joined, ``atexit`` handlers, a final garbage
 collection so ``__del__`` noise shows up on stderr) and exits with the code ``python file.py`` would have. The
 reply is one JSON line ``{"status": <exit code>}``; a child killed by a signal (the per-request timeout is an
@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 import traceback
+import types
 from contextlib import redirect_stderr, suppress
 from typing import Any
 
@@ -89,9 +90,15 @@ def _child(request: dict[str, Any]) -> int:
         os.close(target)
     sys.argv = [request["filename"]]
     sys.path[0] = request.get("path0") or request["cwd"]
-    namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins, "__doc__": None}
+    # A brand-new __main__ module, registered as such (pickle and AutoGen's component loader look classes up in
+    # sys.modules["__main__"], which must be the block's module, not this server's).
+    main = types.ModuleType("__main__")
+    namespace: dict[str, Any] = main.__dict__
+    namespace["__builtins__"] = builtins
     if request.get("file"):
         namespace["__file__"] = request["file"]
+    sys.modules["__main__"] = main
+    del main
     try:
         exec(compile(request["code"], request["filename"], "exec"), namespace)
         code = 0
