@@ -628,16 +628,17 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
                 lost = member.name in call.losers
                 self._record_failed(member, call, error, None, "hedge_lost" if lost else "cancelled", started)
                 raise
-            refused = self._refusal(member, result, slot, "")
-            if refused is not None:
-                return self._refused(member, call, refused, started)
+            if result.finish_reason == "content_filter" or slot is not None:  # a refusal? (free otherwise)
+                refused = self._refusal(member, result, slot, ())
+                if refused is not None:
+                    return self._refused(member, call, refused, started)
             self._record_ok(member, call, result, started)
             return result
 
     # ------------------------------------------------------------------ refusals
 
     def _refusal(
-        self, member: Member, result: CreateResult, slot: StopSlot | None, partial_text: str
+        self, member: Member, result: CreateResult, slot: StopSlot | None, partial: Sequence[str]
     ) -> ContentFilteredError | None:
         """A :class:`ContentFilteredError` when ``result`` is a refusal, else ``None`` (one comparison)."""
         if result.finish_reason == "content_filter":
@@ -651,7 +652,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             member=member.name,
             model=member.model,
             stop_reason=reason,
-            partial_text=partial_text,
+            partial_text="".join(partial),
             usage=result.usage,
         )
 

@@ -117,7 +117,8 @@ async def stream_completion(
                     client._record_failed(member, call, asyncio.CancelledError(), None, "cancelled", started)
                 await agen.aclose()
             if result is not None and error is None:
-                error = client._refusal(member, result, slot, "".join(partial))
+                if result.finish_reason == "content_filter" or slot is not None:  # a refusal? (free otherwise)
+                    error = client._refusal(member, result, slot, partial)
                 if error is None:
                     if client.strict_stream_finish and result.finish_reason == "unknown":
                         error = IncompleteStreamError("the stream ended before a finish reason arrived")
@@ -356,7 +357,7 @@ class _Attempt:
         return held[len(self.text) :]
 
     def _finish(self, result: CreateResult) -> None:
-        refusal = self.client._refusal(self.opened.member, result, self.opened.slot, self.text)
+        refusal = self.client._refusal(self.opened.member, result, self.opened.slot, [self.text])
         if refusal is not None:
             self.refused = True
             _, action = self.client._decide(refusal)
