@@ -182,7 +182,12 @@ async def test_auto_reply_agent_and_termination_in_a_team(fake_provider: FakePro
     ]
     assert result.stop_reason == "v0.2 is_termination_msg of 'user_proxy' matched"
     chat = chat_result(result, sender="user_proxy", recipient="assistant")
-    assert [m["role"] for m in chat.chat_history] == ["user", "user", "assistant", "user"]
+    assert [(m["role"], m["name"]) for m in chat.chat_history] == [
+        ("assistant", "user_proxy"),
+        ("user", "assistant"),
+        ("assistant", "user_proxy"),
+        ("user", "assistant"),
+    ]
     assert chat.summary == ""
     await client.close()
 

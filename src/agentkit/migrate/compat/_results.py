@@ -139,7 +139,8 @@ def chat_result(
     """The v0.2 ``ChatResult`` of a v0.4 team run that replaced ``sender.initiate_chat(recipient, ...)``.
 
     - ``chat_history``: the run's messages (tool calls and tool results included) in v0.2's dict shape, from
-      the sender's point of view: its own messages have role ``"assistant"``, the others ``"user"``.
+      the sender's point of view: its own messages (the task included) have role ``"assistant"``, the others
+      ``"user"``.
     - ``summary``: ``"last_msg"`` -> the last message's text with every ``"TERMINATE"`` removed (v0.2);
       ``None`` -> ``""``.
     - ``cost``: v0.2's shape, from the messages' ``models_usage`` priced with
@@ -175,6 +176,13 @@ def chat_result(
         )
     messages = list(task_result.messages)
     history = [d for d in (_message_dict(m, sender) for m in messages) if d is not None]
+    if (
+        history
+        and messages
+        and isinstance(messages[0], BaseChatMessage)
+        and history[0].get("name") == messages[0].source
+    ):
+        history[0] = {**history[0], "role": "assistant", "name": sender}  # the task: v0.2's sender sent it
     summary = ""
     if summary_method == "last_msg":
         chat_messages = [m for m in messages if isinstance(m, BaseChatMessage)]
