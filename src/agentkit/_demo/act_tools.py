@@ -54,6 +54,8 @@ POLICY = ToolPolicy.from_dict(
 
 
 def _read_jsonl(path: str) -> list[dict[str, Any]]:
+    if not os.path.exists(path):  # no tool call reached the policy (a live model may answer without tools)
+        return []
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
 
 
@@ -106,7 +108,10 @@ async def run(env: DemoEnv) -> ActReport:
         )
         advertised = [t["name"] for t in await workbench.list_tools()]
         env.narrate(f"policy: allow read_file inside /srv/demo/data, deny delete_*; the model sees {advertised}")
-        env.narrate("the model asks for delete_file, a read of ../../../etc/passwd, and report.txt")
+        if env.live:
+            env.narrate("the model is asked to read report.txt and then delete it")
+        else:
+            env.narrate("the model asks for delete_file, a read of ../../../etc/passwd, and report.txt")
         agent = AssistantAgent(
             "clerk",
             model_client=client,
@@ -135,7 +140,8 @@ async def run(env: DemoEnv) -> ActReport:
     return ActReport(
         name="tools",
         title=TITLE,
-        outcome=f"{refused} of 3 tool calls refused, {len(_EXECUTED)} ran; {len(records)} audit records",
+        outcome=f"{refused} of {refused + len(_EXECUTED)} tool calls refused, {len(_EXECUTED)} ran; "
+        f"{len(records)} audit records",
         facts={
             "ran": ", ".join(_EXECUTED) or "none",
             "audited": ", ".join(f"{r['tool']}:{r['decision']}({r['rule']})" for r in records),
