@@ -222,10 +222,14 @@ def test_import_autogen_attribute_without_counterpart_keeps_a_minimal_import() -
         """
         import autogen
 
-        autogen.runtime_logging.start()
+        session = autogen.runtime_logging.start(config={"dbname": "logs.db"})
+        blocks = autogen.code_utils.extract_code(text)
         a = autogen.AssistantAgent("a", system_message="A.", llm_config=cfg)
+        autogen.runtime_logging.stop()
         """
     )
     assert "import autogen\n" not in code
-    assert "from autogen import runtime_logging" in code
-    assert "runtime_logging.start()" in code
+    assert "session = None" in code  # v0.4 logs through autogen_core's loggers
+    assert "runtime_logging" not in code
+    assert "from autogen import code_utils" in code  # the smallest v0.2 import, for that name only
+    assert "blocks = code_utils.extract_code(text)" in code

@@ -87,6 +87,8 @@ class Analysis:
     teams: dict[str, str] = field(default_factory=dict)
     """Variables that now hold a v0.4 team (former ``GroupChatManager``) -> the team class."""
     inlined: set[str] = field(default_factory=set)
+    group_members: set[str] = field(default_factory=set)
+    """Agents that are members of a group chat AK007 converted."""
     moved_maps: set[str] = field(default_factory=set)
     """Agents whose ``function_map`` became tools of the agent that calls them (AK006)."""
     runs: int = 0

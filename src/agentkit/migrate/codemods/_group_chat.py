@@ -59,12 +59,19 @@ class GroupChatCodemod(AgentkitCodemod):
     TRIGGERS: ClassVar[tuple[str, ...]] = ("GroupChatManager",)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._remove: set[str] = set()
+        self._remove: set[tuple[str, str]] = set()  # (variable, GroupChat call code) assignments to drop
+        self._latest: dict[str, cst.Call] = {}  # the GroupChat each variable holds at this point of the file
         self._targets: dict[int, str] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1:
             self._targets[id(node.value)] = code_of(node.targets[0].target)
+            target = node.targets[0].target
+            if isinstance(target, cst.Name):
+                if isinstance(node.value, cst.Call) and self.v02(node.value.func) == "GroupChat":
+                    self._latest[target.value] = node.value
+                else:
+                    self._latest.pop(target.value, None)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self.v02(original_node.func) != "GroupChatManager":
@@ -90,9 +97,7 @@ class GroupChatCodemod(AgentkitCodemod):
             isinstance(small, cst.Assign)
             and len(small.targets) == 1
             and isinstance(small.targets[0].target, cst.Name)
-            and small.targets[0].target.value in self._remove
-            and isinstance(small.value, cst.Call)
-            and self.v02(small.value.func) == "GroupChat"
+            and (small.targets[0].target.value, code_of(small.value)) in self._remove
         ):
             return cst.RemoveFromParent()
         return updated_node
@@ -108,10 +113,10 @@ class GroupChatCodemod(AgentkitCodemod):
         if margs is None or "groupchat" not in margs:
             return "GroupChatManager(*args / **kwargs): build the v0.4 team by hand"
         notes: list[str] = []
-        removed: str | None = None
+        removed: tuple[str, str] | None = None
         group_node = margs["groupchat"].value
         if isinstance(group_node, cst.Name):
-            group = self.analysis.values.get(group_node.value)
+            group = self._latest.get(group_node.value) or self.analysis.values.get(group_node.value)
             if not (isinstance(group, cst.Call) and self.v02(group.func) == "GroupChat"):
                 return f"`{group_node.value}` is not a GroupChat assigned once: build the v0.4 team by hand"
             if self.analysis.loads[group_node.value] > 1:
@@ -119,7 +124,7 @@ class GroupChatCodemod(AgentkitCodemod):
                     f"`{group_node.value}` (the v0.2 GroupChat) is gone: its messages are the run's "
                     "TaskResult.messages / chat_result(...).chat_history"
                 )
-            removed = group_node.value
+            removed = (group_node.value, code_of(group))
         elif isinstance(group_node, cst.Call) and self.v02(group_node.func) == "GroupChat":
             group = group_node
         else:
@@ -244,6 +249,7 @@ class GroupChatCodemod(AgentkitCodemod):
             self.analysis.teams[target] = code.partition("(")[0]
         if removed is not None:
             self._remove.add(removed)
+        self.analysis.group_members.update(m for m in members if m.isidentifier())
         return code, notes
 
     def _selector_prompt(self, gargs: dict[str, cst.Arg]) -> str | None:
@@ -264,7 +270,7 @@ class GroupChatCodemod(AgentkitCodemod):
 
 
 class _RemoveGroupChats(cst.CSTTransformer):
-    def __init__(self, codemod: GroupChatCodemod, names: set[str]) -> None:
+    def __init__(self, codemod: GroupChatCodemod, names: set[tuple[str, str]]) -> None:
         super().__init__()
         self.codemod = codemod
         self.names = names
@@ -277,9 +283,7 @@ class _RemoveGroupChats(cst.CSTTransformer):
             isinstance(small, cst.Assign)
             and len(small.targets) == 1
             and isinstance(small.targets[0].target, cst.Name)
-            and small.targets[0].target.value in self.names
-            and isinstance(small.value, cst.Call)
-            and self.codemod.v02(small.value.func) == "GroupChat"
+            and (small.targets[0].target.value, code_of(small.value)) in self.names
         ):
             return cst.RemoveFromParent()
         return updated_node

@@ -292,12 +292,21 @@ class ToolsCodemod(AgentkitCodemod):
         new_args = list(call.args)
         if "tools" not in keywords:
             new_args.append(kwarg("tools", tools))
+        var = _assigned_call_target(statement) or ""
+        in_group = var in self.analysis.group_members
         if "reflect_on_tool_use" not in keywords:
-            new_args.append(kwarg("reflect_on_tool_use", cst.Name("True")))
+            new_args.append(kwarg("reflect_on_tool_use", cst.Name("False" if in_group else "True")))
         self.applied()
+        if in_group:
+            why = (
+                "reflect_on_tool_use=False: in a v0.2 group chat the tool result was a message of its own and the "
+                "caller answered only if picked again"
+            )
+        else:
+            why = "reflect_on_tool_use=True lets the model answer from the results as in v0.2"
         comment = (
             f"# NOTE[agentkit {self.RULE.value}]: v0.4 AssistantAgent runs its own tools (v0.2 sent them to an "
-            "executor agent); reflect_on_tool_use=True lets the model answer from the results as in v0.2"
+            f"executor agent); {why}"
         )
         new_statement = statement.with_changes(body=[assign.with_changes(value=set_args(call, new_args))])
         attached: cst.BaseStatement = _attach(new_statement, [comment])

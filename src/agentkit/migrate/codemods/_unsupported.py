@@ -58,6 +58,7 @@ class UnsupportedCodemod(AgentkitCodemod):
         "OpenAIWrapper",
         "contrib",
         "filter_func",
+        "runtime_logging",
     )
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -73,6 +74,22 @@ class UnsupportedCodemod(AgentkitCodemod):
                 self.todo(CONTRIB.format(name=full.rpartition(".")[2]))
         if any(arg.keyword is not None and arg.keyword.value == "filter_func" for arg in node.args):
             self.todo(FILTER_FUNC)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.RemovalSentinel:
+        """``autogen.runtime_logging.start(...)`` / ``.stop()``: v0.4 logs through ``autogen_core``'s loggers."""
+        small = updated_node.body[0] if len(updated_node.body) == 1 else None
+        value = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+        if not isinstance(value, cst.Call):
+            return updated_node
+        full = self.v02_full(value.func) or ""
+        if full not in ("runtime_logging.start", "runtime_logging.stop"):
+            return updated_node
+        self.applied()
+        if isinstance(small, cst.Assign):
+            return updated_node.with_changes(body=[small.with_changes(value=cst.Name("None"))])
+        return cst.RemoveFromParent()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         for base in node.bases:
