@@ -22,7 +22,7 @@ from .scenarios import Knobs, Scenario
 __all__ = ("PACKAGES", "Summary", "machine", "summarise", "write_chart", "write_json", "write_markdown")
 
 PACKAGES = (
-    "agentkit",
+    "autogen-agentkit",
     "autogen-core",
     "autogen-ext",
     "openai",
