@@ -10,6 +10,7 @@ import importlib
 import logging
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -34,6 +35,7 @@ FailureMode = Literal["closed", "open"]
 T = TypeVar("T")
 
 _log = logging.getLogger("agentkit.backends")
+_HAS_TIMEOUT = sys.version_info >= (3, 11)
 
 _OPTIONS = ("namespace", "on_unavailable", "timeout", "reservation_ttl", "scope_ttl", "password_env", "max_connections")
 _SCHEMES = ("redis", "rediss", "unix")
@@ -207,6 +209,7 @@ class RedisStore:
         self._shas: dict[str, str] = {}
         self._down: dict[str, bool] = {}
         self.retry_interval = 1.0
+        self.round_trips = 0  # commands that reached Redis (a script is one), for benchmarks and tests
         self._retry_at = 0.0
         self._last_error: BaseException | None = None
 
@@ -314,7 +317,12 @@ class RedisStore:
         if self._retry_at and time.monotonic() < self._retry_at:
             raise self._unavailable(operation, self._last_error or ConnectionError("unavailable"))
         try:
-            result = await asyncio.wait_for(call(self.client()), self.timeout)
+            if _HAS_TIMEOUT:  # no extra task per operation (Python >= 3.11)
+                async with asyncio.timeout(self.timeout):  # type: ignore[attr-defined,unused-ignore]
+                    result = await call(self.client())
+            else:  # pragma: no cover - Python 3.10
+                result = await asyncio.wait_for(call(self.client()), self.timeout)
+            self.round_trips += 1
         except ConfigurationError:
             raise
         except (OSError, asyncio.TimeoutError, TimeoutError) as exc:
