@@ -58,6 +58,8 @@ INVALID: list[tuple[dict[str, object], str, str]] = [
     ({"tools": {"x": {"max_calls": "many"}}}, "tools.x.max_calls", "valid integer"),
     ({"tools": {"x": {"args": {"a": {"typ": "string"}}}}}, "tools.x.args.a.typ", "is not a known key"),
     ({"tools": {"x": {"args": {"a": {"url": {"hosts": ["☃.com"]}}}}}}, "url.hosts", "is not a host name"),
+    ({"tools": {"x": {"args": {"a": {"allowed_values": [{"k": 1}]}}}}}, "allowed_values.0", "matches none of the"),
+    ({"allow": "read_file"}, "allow", "valid list"),
 ]
 
 

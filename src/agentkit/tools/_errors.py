@@ -61,6 +61,20 @@ def policy_error(error: ValidationError, source: str | None = None) -> Configura
         more = len(details) - 1
         problem = inner.problem + (f" ({more} more problem{'s' if more > 1 else ''} after this one.)" if more else "")
         return ConfigurationError(f"{source}: {key}" if source else key, problem, inner.fix)
+    loc = tuple(first.get("loc", ()))
+    branches = [d for d in details if tuple(d.get("loc", ()))[:-1] == loc[:-1]] if loc else []
+    if len(branches) > 1 and all(
+        isinstance(tuple(d["loc"])[-1], str) and str(d.get("type", "")).endswith(("_type", "_parsing"))
+        for d in branches
+    ):
+        # a union (e.g. allowed_values items): pydantic reports one error per accepted type, tagged by type
+        tags = ", ".join(str(tuple(d["loc"])[-1]).replace("none", "null") for d in branches)
+        key = _key(loc[:-1])
+        more = len(details) - len(branches)
+        problem = f"matches none of the accepted types ({tags})."
+        if more:
+            problem += f" ({more} more problem{'s' if more > 1 else ''} after this one.)"
+        return ConfigurationError(f"{source}: {key}" if source else key, problem, "Use a value of one of those types.")
     kind = str(first.get("type", ""))
     message = str(first.get("msg", "is invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
@@ -75,5 +89,5 @@ def policy_error(error: ValidationError, source: str | None = None) -> Configura
     if more:
         problem += f" ({more} more problem{'s' if more > 1 else ''} after this one.)"
     field = f"{source}: {key}" if source else key
-    fix = one_line(fix)
+    fix = one_line(fix) or "Check the value against the ToolPolicy reference in docs/tools.md."
     return ConfigurationError(field, problem, fix[:1].upper() + fix[1:])
