@@ -153,6 +153,8 @@ def _parser_with(handler: Any) -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="agentkit")
     sub = parser.add_subparsers(dest="command")
     boom = sub.add_parser("boom")
+    boom.add_argument("paths", nargs="*")
+    boom.add_argument("-o", "--output")
     boom.set_defaults(handler=handler)
     return parser
 
@@ -180,7 +182,7 @@ def test_subcommands_inherit_one_line_errors_exit_2(
     error: BaseException, needles: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(error)))
-    assert main(["boom"]) == 2
+    assert main(["boom", "in", "/root/out.json", "-o", "f/out.json"]) == 2
     out, err = capsys.readouterr()
     assert not out
     lines = err.splitlines()
@@ -194,6 +196,10 @@ def test_a_bug_still_shows_its_traceback(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(KeyError("bug"))))
     with pytest.raises(KeyError):
         main(["boom"])
+    own_file = FileNotFoundError(errno.ENOENT, "No such file or directory", "/tmp/agentkit-internal/x")
+    monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(own_file)))
+    with pytest.raises(FileNotFoundError):  # a path the user did not give: agentkit's bug, shown as such
+        main(["boom", "in/x.json"])
     missing_own_module = ModuleNotFoundError("No module named 'agentkit.nope'", name="agentkit.nope")
     monkeypatch.setattr(cli, "build_parser", lambda: _parser_with(_raises(missing_own_module)))
     with pytest.raises(ModuleNotFoundError):

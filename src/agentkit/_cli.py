@@ -153,7 +153,9 @@ def _run(argv: Sequence[str] | None) -> int:
         if (error.name or "agentkit").partition(".")[0] == "agentkit":
             raise  # a bug, not the environment
         return fail(str(_missing_extra(error, args)))
-    except OSError as error:  # a path that does not exist, is not writable, ...
+    except OSError as error:  # a path the user named does not exist, is not writable, ...
+        if not _names_a_given_path(error, args):
+            raise  # a path of agentkit's own: a bug, not bad input
         return fail(_os_error(error))
     except KeyboardInterrupt:  # pragma: no cover - interactive
         print("agentkit: interrupted", file=sys.stderr)
@@ -179,6 +181,25 @@ def _missing_extra(error: ModuleNotFoundError, args: Any) -> MissingExtraError:
     return MissingExtraError(
         module, extra, feature, f"needs the {module.partition('.')[0]!r} package, which is not installed."
     )
+
+
+def _given_paths(args: argparse.Namespace) -> list[str]:
+    values: list[Any] = []
+    for value in vars(args).values():
+        values.extend(value if isinstance(value, (list, tuple)) else [value])
+    return [os.path.abspath(v) for v in values if isinstance(v, (str, os.PathLike)) and str(v)]
+
+
+def _names_a_given_path(error: OSError, args: argparse.Namespace) -> bool:
+    """Whether the failing path is one the user gave, lies inside one, or is a parent directory of one."""
+    for name in (error.filename, error.filename2):
+        if name is None or not isinstance(name, (str, bytes, os.PathLike)):
+            continue
+        path = os.path.abspath(os.fsdecode(name))
+        for given in _given_paths(args):
+            if path == given or path.startswith(given + os.sep) or given.startswith(path + os.sep):
+                return True
+    return False
 
 
 def _os_error(error: OSError) -> str:
