@@ -116,7 +116,9 @@ class Outcome:
     ``speakers``: who produced each *text* message after the task (tool calls and tool results are dropped on
     both sides: v0.2 routes them through the executor agent, v0.4 runs them inside the caller's turn).
     ``stop``: the stop class (``termination_msg``, ``limit``, ``no_eligible_speaker``, ``human_exit``,
-    ``end``, ``error:<Type>``), ``receiver``: the agent whose ``is_termination_msg`` matched, when known.
+    ``error:<Type>``), ``receiver``: the agent whose ``is_termination_msg`` matched, when known. A v0.4 run
+    that stopped on a human's ``"exit"`` message is ``human_exit`` (that message is not counted: v0.2 never sent
+    it).
     """
 
     speakers: tuple[str, ...]

@@ -142,9 +142,9 @@ def programs_dir(name: str) -> Path:
     return Path(__file__).resolve().parent / name
 
 
-def v04_outcome(record: dict[str, Any], participants: int | None = None) -> Outcome:
+def v04_outcome(record: dict[str, Any]) -> Outcome:
     """Normalise one recorded v0.4 team run (see :class:`~tests.migrate.corpus._harness.Outcome`)."""
-    texts = [m["speaker"] for m in record["messages"] if m["kind"] == "text"]
+    texts = [m for m in record["messages"] if m["kind"] == "text"]
     reason = record.get("stop_reason") or ""
     receiver = None
     found = TERMINATION.search(reason)
@@ -160,7 +160,11 @@ def v04_outcome(record: dict[str, Any], participants: int | None = None) -> Outc
         stop = "no_eligible_speaker"
     else:
         stop = "other:" + reason[:60]
-    return Outcome(tuple(texts[1:]), stop, receiver)
+    if stop in ("human_exit", "termination_msg") and texts and (texts[-1].get("content") or "").strip() == "exit":
+        # A run that stopped on a human's "exit": v0.2 never sent it (the human ended the chat), v0.4 shows it as
+        # the message that met the termination condition.
+        stop, receiver, texts = "human_exit", None, texts[:-1]
+    return Outcome(tuple(m["speaker"] for m in texts[1:]), stop, receiver)
 
 
 @dataclass

@@ -59,10 +59,15 @@ def _kind(message: Any) -> str:
     return "event"
 
 
+def _text(message: Any) -> str | None:
+    content = getattr(message, "content", None)
+    return content[:200] if isinstance(content, str) else None
+
+
 def _record(result: TaskResult) -> None:
     _runs.append(
         {
-            "messages": [{"speaker": m.source, "kind": _kind(m)} for m in result.messages],
+            "messages": [{"speaker": m.source, "kind": _kind(m), "content": _text(m)} for m in result.messages],
             "stop_reason": result.stop_reason,
         }
     )
