@@ -61,7 +61,7 @@ def looks_secret(key: str) -> bool:
     cached = _KEY_CACHE.get(key)
     if cached is None:
         cached = bool(_SECRET_KEY.search(_SEPARATORS.sub("", key.lower())))
-        if len(_KEY_CACHE) < 4096:
+        if len(key) <= 32 and len(_KEY_CACHE) < 4096:  # names, not secrets used as keys
             _KEY_CACHE[key] = cached
     return cached
 
@@ -94,7 +94,9 @@ _SHORTEST = 13  # the shortest credential a rule without ":" or "=" masks ("xoxb
 _URL = re.compile(r"(?<![A-Za-z0-9+.\-])[A-Za-z][A-Za-z0-9+.\-]{1,15}://[^\s\"'<>`]+")
 _AUTH_HEADER = re.compile(r"(?i)(\b(?:proxy-)?authorization\b(?:\\?[\"'])?\s*[:=]\s*(?:\\?[\"'])?)([^\r\n\"'\\]+)")
 _SCHEME = re.compile(
-    r"\b((?:[Bb]earer|BEARER|[Tt]oken|[Dd]igest|[Nn]egotiate|(?i:api-?key)|Basic|BASIC)\s+)(?!(?i:bearer|basic|token|digest|negotiate)\s)([A-Za-z0-9\-._~+/=]+)"
+    r"\b((?:[Bb]earer|BEARER|[Tt]oken|[Dd]igest|[Nn]egotiate|(?i:api-?key)|Basic|BASIC)\s+)"
+    r"(?!(?i:bearer|basic|token|digest|negotiate)\s)"  # "Negotiate Basic xyz": the credential is xyz
+    r"([A-Za-z0-9\-._~+/=]+)"
 )
 _SCHEME_WORDS = ("bearer", "basic", "token", "digest", "negotiate", "apikey", "api-key")
 # "password=...", "api key: ...", '"x-api-key": "..."', "Set-Cookie: ..." (the key is judged by looks_secret)
@@ -182,7 +184,7 @@ def redact_text(text: str) -> str:
 _URL_SECRET_QUERY = frozenset(
     {"code", "key", "sig", "auth", "pass", "token", "apikey", "accesstoken", "refreshtoken", "idtoken", "secret",
      "password", "pwd", "clientsecret", "signature", "xamzsignature", "xamzcredential", "xamzsecuritytoken",
-     "xgoogsignature", "xgoogcredential", "se", "sv", "sp", "st", "otp", "session", "sessionid", "jwt", "ticket",
+     "xgoogsignature", "xgoogcredential", "otp", "session", "sessionid", "jwt", "ticket",
      "state", "nonce", "hash", "hmac", "authtoken", "accesskey", "privatekey"}
 )  # fmt: skip
 
@@ -247,15 +249,14 @@ def redact_url(url: str) -> str:
         return REDACTED
     if not parts.scheme or not parts.netloc:
         return redact_text(url) if "://" not in url else REDACTED
-    host = parts.hostname or ""
-    if "[" in parts.netloc:
-        host = f"[{host}]"
-    netloc = host + (f":{port}" if port is not None else "")
-    if "@" in parts.netloc:
-        netloc = f"{REDACTED}@{netloc}"
-    out = f"{parts.scheme}://{netloc}{_redact_path(parts.path)}"
+    del port
+    _userinfo, at, hostport = parts.netloc.rpartition("@")
+    netloc = f"{REDACTED}@{hostport}" if at else hostport  # host and port exactly as written
+    out = f"{url[: len(parts.scheme)]}://{netloc}{_redact_path(parts.path)}"
     if parts.query:
         out += "?" + _redact_params(parts.query, "&")
+    elif url.endswith("?"):
+        out += "?"
     if parts.fragment:
         out += "#" + REDACTED
     elif url.endswith("#"):
