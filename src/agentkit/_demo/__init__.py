@@ -18,11 +18,10 @@ import textwrap
 from contextlib import AsyncExitStack
 from typing import Any
 
+from .._cli import EXIT_BROKEN_PIPE
 from .._extras import install_hint, require
 from ..exceptions import ConfigurationError
 from ._framework import Act, ActReport, DemoEnv, http_clients_available
-
-EXIT_BROKEN_PIPE = 141
 
 __all__ = ("ACTS", "register", "run_demo")
 
