@@ -99,6 +99,9 @@ KEPT_TEXT = [
     "tool read_file denied by rule deny:delete_*",
     "Use a token budget of 4096 tokens.",
     "${OPENAI_API_KEY}",
+    "HTTPS://Api.Example.com:8443/v1?",  # kept exactly as written: the translator compares before and after
+    "http://[::1]:8080/v1",
+    "https://blob.example.net/c?sv=2020-08-04&se=2026-01-01&sp=r",
 ]
 
 

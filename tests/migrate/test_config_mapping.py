@@ -556,3 +556,26 @@ def test_bedrock_client_builds_with_referenced_keys() -> None:
     )  # fmt: skip
     assert isinstance(t.client, AnthropicBedrockChatCompletionClient)
     assert "secret-secret-1" not in t.to_json()
+
+
+def test_ordinary_base_url_is_kept_and_credential_url_becomes_a_reference_for_anthropic() -> None:
+    plain = translate_config(
+        [{"model": "claude-3-5-haiku-20241022", "api_type": "anthropic", "base_url": "HTTPS://Proxy.Example.com/v1"}],
+        default_cache=False,
+    )
+    assert plain.component is not None
+    assert plain.component["config"]["base_url"] == "HTTPS://Proxy.Example.com/v1"
+    secret = translate_config(
+        [
+            {
+                "model": "claude-3-5-haiku-20241022",
+                "api_type": "anthropic",
+                "base_url": "https://p.example.com/v1?key=K9z",
+            }
+        ],
+        default_cache=False,
+    )
+    assert secret.component is not None
+    assert secret.component["config"]["base_url"] == "${ANTHROPIC_BASE_URL}"
+    assert secret.report.env["ANTHROPIC_BASE_URL"].startswith("Anthropic base URL")
+    assert "K9z" not in secret.to_json() + secret.report.to_text()
