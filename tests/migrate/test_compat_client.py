@@ -17,7 +17,9 @@ from autogen_ext.models.cache import ChatCompletionCache
 
 from agentkit.exceptions import ConfigTranslationError, ConfigurationError
 from agentkit.migrate.compat import (
+    DEFAULT_SUMMARY_PROMPT,
     AutoReplyAgent,
+    a_chat_result,
     chat_result,
     client_from_llm_config,
     manual_speaker_selector,
@@ -260,3 +262,28 @@ def test_manual_selector_reads_numbers_and_falls_back_to_the_next_agent(capsys: 
     assert select(_thread("user", "b")) == "c"  # "q": the agent after the last speaker
     assert select(_thread("user", "c")) == "a"  # two invalid answers: v0.2 gives up and takes the next agent
     assert "1: a" in capsys.readouterr().out
+
+
+async def test_reflection_summary_asks_the_model_like_v02(fake_provider: FakeProvider) -> None:
+    fake_provider.script("gpt-4o", Reply.text("Remote work: flexible but lonely."))
+    client = client_from_llm_config({"config_list": [_entry(fake_provider)], "cache_seed": None})
+    result = TaskResult(
+        messages=[TextMessage(content="pros and cons?", source="user"), TextMessage(content="...", source="assistant")]
+    )
+    chat = await a_chat_result(
+        result, sender="user_proxy", recipient="assistant", summary_method="reflection_with_llm", model_client=client
+    )
+    assert chat.summary == "Remote work: flexible but lonely."
+    (request,) = fake_provider.requests
+    assert [m["role"] for m in request.body["messages"]] == ["user", "assistant", "system"]
+    assert request.body["messages"][-1]["content"] == DEFAULT_SUMMARY_PROMPT
+    fake_provider.script("gpt-4o", Fault.status(400))
+    empty = await a_chat_result(
+        result, sender="user_proxy", recipient="assistant", summary_method="reflection_with_llm", model_client=client
+    )
+    assert empty.summary == ""  # v0.2: a BadRequestError gives an empty summary
+    last = await a_chat_result(result, sender="user_proxy", recipient="assistant")
+    assert last.summary == "..."
+    with pytest.raises(ConfigurationError, match="model_client"):
+        await a_chat_result(result, sender="u", recipient="a", summary_method="reflection_with_llm")
+    await client.close()

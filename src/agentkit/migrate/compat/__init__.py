@@ -11,7 +11,8 @@
 - :func:`termination_from_v02`: a v0.2 ``is_termination_msg`` as a team termination condition;
 - ``DEFAULT_ASSISTANT_SYSTEM_MESSAGE`` / ``DEFAULT_ASSISTANT_DESCRIPTION`` / ``DEFAULT_USER_PROXY_DESCRIPTIONS``:
   v0.2's default prompts, verbatim;
-- :class:`ChatResult`, :func:`chat_result`, :func:`with_carryover`: v0.2's chat results and carryover;
+- :class:`ChatResult`, :func:`chat_result`, :func:`a_chat_result` (also ``reflection_with_llm``),
+  :func:`with_carryover`: v0.2's chat results and carryover;
 - :func:`transition_candidate_func`, :func:`random_speaker_selector`, :func:`manual_speaker_selector`: v0.2
   speaker-selection methods for ``SelectorGroupChat``.
 
@@ -33,7 +34,7 @@ from ._loaders import (
     filter_config,
     get_config_list,
 )
-from ._results import ChatResult, chat_result, with_carryover
+from ._results import DEFAULT_SUMMARY_PROMPT, ChatResult, a_chat_result, chat_result, with_carryover
 from ._speakers import manual_speaker_selector, random_speaker_selector, transition_candidate_func
 from ._termination import V02Termination, V02TerminationConfig, termination_from_v02, v02_message
 
@@ -41,12 +42,14 @@ __all__ = (
     "DEFAULT_ASSISTANT_DESCRIPTION",
     "DEFAULT_ASSISTANT_SYSTEM_MESSAGE",
     "DEFAULT_AZURE_API_VERSION",
+    "DEFAULT_SUMMARY_PROMPT",
     "DEFAULT_USER_PROXY_DESCRIPTIONS",
     "AutoReplyAgent",
     "AutoReplyAgentConfig",
     "ChatResult",
     "V02Termination",
     "V02TerminationConfig",
+    "a_chat_result",
     "chat_result",
     "client_from_llm_config",
     "config_list_from_dotenv",
@@ -72,6 +75,7 @@ for _obj in (
     ChatResult,
     V02Termination,
     V02TerminationConfig,
+    a_chat_result,
     chat_result,
     client_from_llm_config,
     config_list_from_dotenv,

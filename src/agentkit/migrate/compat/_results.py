@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -12,10 +12,11 @@ from ...exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from autogen_agentchat.base import TaskResult
+    from autogen_core.models import ChatCompletionClient
 
     from ...pricing import PriceTable
 
-__all__ = ("ChatResult", "chat_result", "with_carryover")
+__all__ = ("DEFAULT_SUMMARY_PROMPT", "ChatResult", "a_chat_result", "chat_result", "with_carryover")
 
 
 @dataclass
@@ -152,8 +153,8 @@ def chat_result(
         task_result: What ``team.run(...)`` returned.
         sender: The v0.2 initiator's name.
         recipient: The v0.2 recipient's name.
-        summary_method: ``"last_msg"`` or ``None``. ``"reflection_with_llm"`` needs a model call: make it
-            yourself (``await client.create(...)``); the error says so.
+        summary_method: ``"last_msg"`` or ``None``. ``"reflection_with_llm"`` needs a model call: use
+            :func:`a_chat_result`; the error says so.
         model: The model name to price the usage with (default: the one model
             :func:`~agentkit.migrate.compat.client_from_llm_config` built clients for, if there is exactly one).
         prices: The price table (default: :func:`~agentkit.migrate.compat.registered_price_table`).
@@ -172,7 +173,7 @@ def chat_result(
         raise ConfigurationError(
             "summary_method",
             f"{summary_method!r} is not supported by chat_result (it needs a model call or v0.2 agents).",
-            'Use "last_msg", or ask the model client for a summary of task_result.messages yourself.',
+            'Use "last_msg", or await a_chat_result(..., summary_method="reflection_with_llm", model_client=...).',
         )
     messages = list(task_result.messages)
     history = [d for d in (_message_dict(m, sender) for m in messages) if d is not None]
@@ -205,3 +206,80 @@ def chat_result(
     usage = _usage(messages, model, prices if prices is not None else registered_price_table())
     cost = {"usage_including_cached_inference": usage, "usage_excluding_cached_inference": dict(usage)}
     return ChatResult(chat_history=history, summary=summary, cost=cost, human_input=human)
+
+
+DEFAULT_SUMMARY_PROMPT = "Summarize the takeaway from the conversation. Do not add any introductory phrases."
+"""v0.2's ``ConversableAgent.DEFAULT_SUMMARY_PROMPT`` (the prompt of ``summary_method="reflection_with_llm"``)."""
+
+
+async def a_chat_result(
+    task_result: TaskResult,
+    *,
+    sender: str,
+    recipient: str,
+    summary_method: str | Callable[..., Any] | None = "last_msg",
+    summary_args: Mapping[str, Any] | None = None,
+    model_client: ChatCompletionClient | None = None,
+    model: str | None = None,
+    prices: PriceTable | None = None,
+) -> ChatResult:
+    """:func:`chat_result`, plus v0.2's ``summary_method="reflection_with_llm"`` (one more model call).
+
+    The reflection sends the conversation from the recipient's point of view (its own messages as assistant
+    messages, the others as user messages, no system message of the agent) followed by
+    ``summary_args["summary_prompt"]`` (default :data:`DEFAULT_SUMMARY_PROMPT`) as a ``summary_role`` message
+    (default ``"system"``), as v0.2 did, and uses the answer as the summary; a ``BadRequestError`` gives ``""``
+    as in v0.2. Its token usage is added to ``cost``.
+
+    Args:
+        task_result: What ``team.run(...)`` returned.
+        sender: The v0.2 initiator's name.
+        recipient: The v0.2 recipient's name.
+        summary_method: ``"last_msg"``, ``"reflection_with_llm"`` or ``None``.
+        summary_args: v0.2's ``summary_args`` (``summary_prompt``, ``summary_role``).
+        model_client: The client for the reflection (v0.2 used the recipient's, else the sender's).
+        model: See :func:`chat_result`.
+        prices: See :func:`chat_result`.
+
+    Returns:
+        The :class:`ChatResult`.
+
+    Raises:
+        ConfigurationError: ``"reflection_with_llm"`` without ``model_client``, or an unsupported method.
+    """
+    if summary_method != "reflection_with_llm":
+        return chat_result(
+            task_result, sender=sender, recipient=recipient, summary_method=summary_method, model=model, prices=prices
+        )
+    if model_client is None:
+        raise ConfigurationError(
+            "model_client",
+            'is required for summary_method="reflection_with_llm" (v0.2 asked the recipient\'s LLM).',
+            "Pass the recipient's model client.",
+        )
+    from autogen_agentchat.messages import BaseChatMessage
+    from autogen_core.models import AssistantMessage, LLMMessage, SystemMessage, UserMessage
+
+    args = dict(summary_args or {})
+    prompt = str(args.get("summary_prompt", DEFAULT_SUMMARY_PROMPT))
+    role = args.get("summary_role", "system")
+    history: list[LLMMessage] = []
+    for index, message in enumerate(task_result.messages):
+        if not isinstance(message, BaseChatMessage):
+            continue
+        text = message.to_model_text()
+        source = sender if index == 0 else message.source
+        if source == recipient:
+            history.append(AssistantMessage(content=text, source=source))
+        else:
+            history.append(UserMessage(content=text, source=source))
+    history.append(SystemMessage(content=prompt) if role == "system" else UserMessage(content=prompt, source="user"))
+    base = chat_result(task_result, sender=sender, recipient=recipient, summary_method=None, model=model, prices=prices)
+    try:
+        answer = await model_client.create(history)
+    except Exception as error:
+        if type(error).__name__ != "BadRequestError":
+            raise
+        return base  # v0.2: a BadRequestError gives an empty summary
+    base.summary = answer.content if isinstance(answer.content, str) else ""
+    return base
