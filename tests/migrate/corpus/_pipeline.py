@@ -177,6 +177,7 @@ class Row:
     todos: int
     ran: bool | None  # None: not run (convert-only)
     matched: bool | None
+    calls: bool | None = None  # the same number of model calls as v0.2
     detail: str = ""
 
 
@@ -208,6 +209,12 @@ def score(migrated: dict[str, Migrated], results: dict[str, Any]) -> list[Row]:
         elif name in results:
             row.ran, row.matched, why = compare(expected, results[name])
             row.detail = row.detail or why
+            if row.ran:
+                row.calls = results[name].get("model_requests") == expected["model_requests"]
+                if not row.calls and not row.detail:
+                    row.detail = (
+                        f"{results[name].get('model_requests')} model calls, v0.2 made {expected['model_requests']}"
+                    )
         rows.append(row)
     return rows
 
@@ -219,12 +226,13 @@ def table(rows: list[Row]) -> str:
         return "n/a" if value is None else ("yes" if value else "**no**")
 
     lines = [
-        "| program | no v0.2 import | idempotent | TODOs | runs on v0.4 | v0.2 speakers + stop |",
-        "|---|---|---|---|---|---|",
+        "| program | no v0.2 import | idempotent | TODOs | runs on v0.4 | v0.2 speakers + stop | v0.2 model calls |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r.name} | {mark(r.converted)} | {mark(r.stable)} | {r.todos} | {mark(r.ran)} | {mark(r.matched)} |"
+            f"| {r.name} | {mark(r.converted)} | {mark(r.stable)} | {r.todos} | {mark(r.ran)} | {mark(r.matched)} "
+            f"| {mark(r.calls)} |"
         )
     n = len(rows)
     converted = sum(r.converted for r in rows)
@@ -232,13 +240,14 @@ def table(rows: list[Row]) -> str:
     ran = sum(bool(r.ran) for r in rows)
     matched = sum(bool(r.matched) for r in rows)
     skipped = sum(r.ran is None for r in rows)
+    calls = sum(bool(r.calls) for r in rows)
 
     def pct(k: int) -> str:
         return f"{k}/{n} ({100 * k / n:.0f} %)" if n else "0/0"
 
     lines.append(
         f"| **total** | **{pct(converted)}** | **{pct(stable)}** | {sum(r.todos for r in rows)} | **{pct(ran)}** | "
-        f"**{pct(matched)}** |"
+        f"**{pct(matched)}** | {pct(calls)} |"
     )
     if skipped:
         lines.append("")
