@@ -120,3 +120,12 @@ def try_probe(url: str, member: str, start: Any, out: Any) -> None:
         return breaker.allows()
 
     out.put(asyncio.run(main()))
+
+
+def make_token_client(url: str, scope: str, *, max_total_tokens: int) -> MeteredChatCompletionClient:
+    """A client whose shared budget caps tokens only."""
+    budget = BudgetTermination(
+        max_total_tokens=max_total_tokens, ledger=UsageLedger(), store=url, store_scope=scope, prices=PRICES
+    )
+    inner = ScriptedChatCompletionClient(["one two three"], model=MODEL, when_exhausted="repeat_last")
+    return MeteredChatCompletionClient(inner, budget=budget, prices=PRICES, model=MODEL, default_max_output_tokens=20)

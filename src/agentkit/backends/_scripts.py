@@ -9,7 +9,8 @@ from __future__ import annotations
 
 __all__ = ("ADMIT", "CIRCUIT_CLOSE", "CIRCUIT_OPEN", "CIRCUIT_REFRESH", "SETTLE")
 
-# A reservation member is "<id>|<requests>|<cost nano-USD>|<agent or empty>"; its score is its expiry (ms).
+# A reservation member is "<id>|<requests>|<cost nano-USD>|<prompt tokens>|<completion tokens>|<agent or empty>";
+# its score is its expiry (server time, ms).
 _SWEEP = """
 local function now_ms()
   local t = redis.call('TIME')
@@ -19,13 +20,12 @@ local function decr(field, amount)  -- amount is a decimal string; Redis rejects
   if amount ~= '0' then redis.call('HINCRBY', KEYS[1], field, '-' .. amount) end
 end
 local function give_back(member)
-  local _, _, req, cost, agent = string.find(member, '^[^|]*|(%d+)|(%d+)|(.*)$')
+  local _, _, req, cost, ptok, ctok, agent = string.find(member, '^[^|]*|(%d+)|(%d+)|(%d+)|(%d+)|(.*)$')
   if req == nil then return end
-  decr('inflight_requests', req)
-  decr('inflight_cost', cost)
-  if agent ~= '' then
-    decr('a:' .. agent .. ':inflight_requests', req)
-    decr('a:' .. agent .. ':inflight_cost', cost)
+  local amounts = {inflight_requests = req, inflight_cost = cost, inflight_prompt = ptok, inflight_completion = ctok}
+  for field, amount in pairs(amounts) do
+    decr(field, amount)
+    if agent ~= '' then decr('a:' .. agent .. ':' .. field, amount) end
   end
 end
 local now = now_ms()
@@ -39,29 +39,40 @@ ADMIT = (
     _SWEEP
     + """
 -- KEYS[1] totals hash, KEYS[2] reservations zset
--- ARGV: member, ttl_ms, scope_ttl_ms, cost, agent, n, then n x (prefix, field, limit)
-local cost = tonumber(ARGV[4])
-local n = tonumber(ARGV[6])
+-- ARGV: member, ttl_ms, scope_ttl_ms, cost, agent, prompt tokens, completion tokens, n,
+--       then n x (prefix, field, limit); the worst case of the call is (1 request, cost, prompt, completion)
+local cost, ptok, ctok = tonumber(ARGV[4]), tonumber(ARGV[6]), tonumber(ARGV[7])
+local n = tonumber(ARGV[8])
 local function get(f) return tonumber(redis.call('HGET', KEYS[1], f) or '0') end
 for i = 0, n - 1 do
-  local prefix, field, limit = ARGV[7 + 3 * i], ARGV[8 + 3 * i], tonumber(ARGV[9 + 3 * i])
+  local prefix, field, limit = ARGV[9 + 3 * i], ARGV[10 + 3 * i], tonumber(ARGV[11 + 3 * i])
   local used = get(prefix .. field)
+  local projected
   if field == 'requests' then
-    local projected = used + get(prefix .. 'inflight_requests') + 1
-    if projected > limit then return {0, prefix, field, projected} end
+    projected = used + get(prefix .. 'inflight_requests') + 1
   elseif field == 'cost' then
-    local projected = used + get(prefix .. 'inflight_cost') + cost
-    if projected > limit then return {0, prefix, field, projected} end
+    projected = used + get(prefix .. 'inflight_cost') + cost
+  elseif field == 'prompt_tokens' then
+    projected = used + get(prefix .. 'inflight_prompt') + ptok
+  elseif field == 'completion_tokens' then
+    projected = used + get(prefix .. 'inflight_completion') + ctok
+  elseif field == 'total_tokens' then
+    projected = used + get(prefix .. 'inflight_prompt') + get(prefix .. 'inflight_completion') + ptok + ctok
   elseif used >= limit then
     return {0, prefix, field, used}
   end
+  if projected and projected > limit then return {0, prefix, field, projected} end
 end
-redis.call('HINCRBY', KEYS[1], 'inflight_requests', '1')
-redis.call('HINCRBY', KEYS[1], 'inflight_cost', ARGV[4])
-if ARGV[5] ~= '' then
-  redis.call('HINCRBY', KEYS[1], 'a:' .. ARGV[5] .. ':inflight_requests', '1')
-  redis.call('HINCRBY', KEYS[1], 'a:' .. ARGV[5] .. ':inflight_cost', ARGV[4])
+local function incr(field, amount)
+  if amount ~= '0' then
+    redis.call('HINCRBY', KEYS[1], field, amount)
+    if ARGV[5] ~= '' then redis.call('HINCRBY', KEYS[1], 'a:' .. ARGV[5] .. ':' .. field, amount) end
+  end
 end
+incr('inflight_requests', '1')
+incr('inflight_cost', ARGV[4])
+incr('inflight_prompt', ARGV[6])
+incr('inflight_completion', ARGV[7])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
 local scope_ttl = tonumber(ARGV[3])
 if scope_ttl > 0 then

@@ -13,7 +13,7 @@ import asyncio
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,8 @@ from ._redis import RedisStore, resolve_store
 from ._scripts import ADMIT, SETTLE
 
 if TYPE_CHECKING:
-    from autogen_core.models import CreateResult
+    from autogen_core.models import CreateResult, LLMMessage
+    from autogen_core.tools import Tool, ToolSchema
 
     from ..conditions._budget import BudgetTermination
     from ..models._metered import MeteredChatCompletionClient
@@ -75,7 +76,8 @@ class SharedBudget:
         agentkit:<namespace>:{budget:<scope>}:totals        hash: requests, prompt_tokens, completion_tokens,
                                                             total_tokens, cost (nano-USD), tool_calls, unpriced,
                                                             errors, refused, inflight_requests, inflight_cost,
-                                                            and the same per agent as a:<agent>:<field>
+                                                            inflight_prompt, inflight_completion, and the same
+                                                            per agent as a:<agent>:<field>
         agentkit:<namespace>:{budget:<scope>}:reservations  sorted set: one member per admitted call in flight,
                                                             scored by its expiry (server time, ms)
 
@@ -175,8 +177,43 @@ class SharedBudget:
                 args += [prefix, _LIMIT_FIELDS[name], limit]
         return [len(args) // 3, *args]
 
+    def _worst_tokens(
+        self,
+        client: MeteredChatCompletionClient,
+        agent: str | None,
+        messages: Sequence[LLMMessage],
+        tools: Sequence[Tool | ToolSchema],
+        extra_create_args: Mapping[str, Any],
+    ) -> tuple[int, int]:
+        """The call's worst-case prompt and completion tokens, when a token limit needs them (else zeros)."""
+        budget = self._budget
+        sets = [budget._limits] + ([budget._per_agent[agent]] if agent is not None else [])
+        if not any(
+            getattr(limits, name) is not None
+            for limits in sets
+            for name in ("max_total_tokens", "max_prompt_tokens", "max_completion_tokens")
+        ):
+            return 0, 0
+        from ..models._metered import _inner_max_tokens
+
+        prompt = client._prompt_estimator(messages, tools)
+        requested = extra_create_args.get("max_tokens", extra_create_args.get("max_completion_tokens"))
+        outputs = [
+            requested
+            if isinstance(requested, int) and not isinstance(requested, bool)
+            else (_inner_max_tokens(leaf) or client._default_max_output)
+            for _, _, leaf in client._candidates
+        ]
+        return prompt, max(outputs)
+
     async def admit(
-        self, client: MeteredChatCompletionClient, reservation: BudgetReservation, agent: str | None
+        self,
+        client: MeteredChatCompletionClient,
+        reservation: BudgetReservation,
+        agent: str | None,
+        messages: Sequence[LLMMessage] = (),
+        tools: Sequence[Tool | ToolSchema] = (),
+        extra_create_args: Mapping[str, Any] | None = None,
     ) -> tuple[BudgetReservation | None, CreateResult | None]:
         """Reserve the call fleet-wide (one round trip) after the local admission already admitted it.
 
@@ -190,7 +227,8 @@ class SharedBudget:
         store = self.store
         per_agent = reservation.agent if reservation.agent is not None else ""
         cost = _nano(reservation.cost, ROUND_CEILING)
-        member = f"{uuid.uuid4().hex}|1|{cost}|{per_agent}"
+        prompt, completion = self._worst_tokens(client, reservation.agent, messages, tools, extra_create_args or {})
+        member = f"{uuid.uuid4().hex}|1|{cost}|{prompt}|{completion}|{per_agent}"
         ttl_ms = int(store.reservation_ttl * 1000)
         scope_ttl_ms = int(store.scope_ttl * 1000) if store.scope_ttl is not None else 0
         try:
@@ -198,7 +236,16 @@ class SharedBudget:
                 "admit",
                 ADMIT,
                 self._keys,
-                [member, ttl_ms, scope_ttl_ms, cost, per_agent, *self._limit_args(reservation.agent)],
+                [
+                    member,
+                    ttl_ms,
+                    scope_ttl_ms,
+                    cost,
+                    per_agent,
+                    prompt,
+                    completion,
+                    *self._limit_args(reservation.agent),
+                ],
             )
         except StoreUnavailableError as error:
             store.note_down("admit", error)
@@ -236,7 +283,7 @@ class SharedBudget:
         name = next(n for n, f in _LIMIT_FIELDS.items() if f == field)
         limit_value = getattr(limits, name)
         observed: int | Decimal = (Decimal(projected) / _NANO).normalize() if field == "cost" else projected
-        worst = field in ("requests", "cost")
+        worst = field != "tool_calls"
         verb, what = ("would be crossed", "worst case") if worst else ("reached", "observed")
         for_agent = f" for agent {who!r}" if who is not None else ""
         error = BudgetExceededError(

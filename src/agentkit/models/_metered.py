@@ -347,7 +347,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         if self._budget is not None:
             reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
             if reservation is not None and self._budget.store is not None:  # shared by many processes (Redis)
-                reservation, refusal = await self._budget.store.admit(self, reservation, agent)
+                reservation, refusal = await self._budget.store.admit(
+                    self, reservation, agent, messages, tools, extra_create_args
+                )
             if refusal is not None:
                 return refusal
         reported = [0]
@@ -403,7 +405,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         if self._budget is not None:
             reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
             if reservation is not None and self._budget.store is not None:  # shared by many processes (Redis)
-                reservation, refusal = await self._budget.store.admit(self, reservation, agent)
+                reservation, refusal = await self._budget.store.admit(
+                    self, reservation, agent, messages, tools, extra_create_args
+                )
             if refusal is not None:
                 yield refusal
                 return
