@@ -211,3 +211,15 @@ def test_dotenv_without_python_dotenv_names_the_extra(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "dotenv", None)
     with pytest.raises(MissingExtraError, match=r"autogen-agentkit\[migrate\]"):
         config_list_from_dotenv()
+
+
+def test_importing_compat_imports_no_provider_sdk_nor_libcst() -> None:
+    import subprocess
+
+    code = (
+        "import sys, agentkit.migrate.compat\n"
+        "heavy = ('openai', 'anthropic', 'libcst', 'autogen_ext.models.openai', 'dotenv')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
