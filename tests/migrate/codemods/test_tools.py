@@ -64,7 +64,7 @@ def test_agent_read_before_its_tools_is_left_with_a_todo() -> None:
         print(assistant.name)
 
 
-        # TODO[agentkit AK006]: `assistant` is used before its tools are defined: pass tools=[...] to its constructor by hand
+        # TODO[agentkit AK006]: `assistant`: its tools could not be moved to its constructor - pass tools=[...] to it by hand
         @assistant.register_for_llm(description="Add.")
         def add(a: int, b: int) -> int:
             return a + b

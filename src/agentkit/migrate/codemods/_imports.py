@@ -44,6 +44,11 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "EmbeddedIPythonCodeExecutor": ("autogen_ext.code_executors.jupyter", "JupyterCodeExecutor"),
     "CodeBlock": ("autogen_core.code_executor", "CodeBlock"),
 }
+ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "AssistantAgent.DEFAULT_SYSTEM_MESSAGE": (_COMPAT, "DEFAULT_ASSISTANT_SYSTEM_MESSAGE"),
+    "AssistantAgent.DEFAULT_DESCRIPTION": (_COMPAT, "DEFAULT_ASSISTANT_DESCRIPTION"),
+}
+"""v0.2 class attributes with a compat counterpart (v0.2's default prompts, verbatim)."""
 NO_SHORT = ".contrib."
 """``contrib`` names never map by their short name (their v0.4 counterparts differ)."""
 
@@ -89,10 +94,17 @@ class ImportsCodemod(AgentkitCodemod):
         root = original_node
         while isinstance(root, cst.Attribute):
             root = root.value  # type: ignore[assignment]
-        if not (isinstance(root, cst.Name) and root.value in self._module_roots):
-            return updated_node
         full = self.v02_full(original_node)
         if full is None:
+            return updated_node
+        attribute = next((v for k, v in ATTRIBUTES.items() if full == k or full.endswith(f".{k}")), None)
+        if attribute is not None:
+            self.add_import(*attribute)
+            self.applied()
+            if isinstance(root, cst.Name) and root.value in self._module_roots:
+                self._schedule_module_removal(root.value)
+            return cst.Name(attribute[1])
+        if not (isinstance(root, cst.Name) and root.value in self._module_roots):
             return updated_node
         target = _target(full)
         if target is not None:
@@ -105,6 +117,12 @@ class ImportsCodemod(AgentkitCodemod):
         cut = next((i for i, part in enumerate(parts) if part[:1].isupper()), 0)
         module = ".".join(["autogen", *parts[:cut]])
         name = parts[cut]
+        mapped = _target(".".join(parts[: cut + 1]))
+        if mapped is not None:  # `autogen.AssistantAgent.<something v0.4 lacks>`: the class still maps
+            self.add_import(*mapped)
+            self.applied()
+            self._schedule_module_removal(root.value)
+            return cst.parse_expression(".".join([mapped[1], *parts[cut + 1 :]]))
         if name in self._reads and name not in self._aliases and (module, name) not in self._kept_modules:
             return updated_node  # the short name is taken by something else
         self._kept_modules.add((module, name))

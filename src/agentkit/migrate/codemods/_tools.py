@@ -156,7 +156,7 @@ class ToolsCodemod(AgentkitCodemod):
             if var not in agent_index or info is None or kind_of(info.cls, info.args) != "assistant":
                 for index in sorted(plan.registrations):
                     todos.setdefault(index, []).append(
-                        f"`{var}` is not a v0.2 AssistantAgent assigned once at top level: pass tools=[...] by hand"
+                        f"`{var}`: its tools could not be moved to its constructor - pass tools=[...] to it by hand"
                     )
                 plan.registrations.clear()
                 continue
@@ -166,7 +166,7 @@ class ToolsCodemod(AgentkitCodemod):
                 if any(_reads(body[i], var, strip.get(i, set())) for i in between):
                     for index in sorted(plan.registrations):
                         todos.setdefault(index, []).append(
-                            f"`{var}` is used before its tools are defined: pass tools=[...] to its constructor by hand"
+                            f"`{var}`: its tools could not be moved to its constructor - pass tools=[...] to it by hand"
                         )
                     plan.registrations.clear()
                     continue
