@@ -256,8 +256,13 @@ def main(program, out):
     error = None
     try:
         if program.endswith(".ipynb"):
-            code = compile(_notebook_source(program), program, "exec")
-            exec(code, {"__name__": "__main__"})
+            import ast
+            import asyncio
+
+            code = compile(_notebook_source(program), program, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            result = eval(code, {"__name__": "__main__"})  # top-level await, as in Jupyter
+            if asyncio.iscoroutine(result):
+                asyncio.run(result)
         else:
             runpy.run_path(program, run_name="__main__")
     except BaseException as exc:  # the program's own failure is data
