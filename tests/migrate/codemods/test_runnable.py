@@ -233,3 +233,29 @@ def test_import_autogen_attribute_without_counterpart_keeps_a_minimal_import() -
     assert "runtime_logging" not in code
     assert "from autogen import code_utils" in code  # the smallest v0.2 import, for that name only
     assert "blocks = code_utils.extract_code(text)" in code
+
+
+def test_registrations_inside_a_function_and_a_result_named_like_the_helper() -> None:
+    code = _migrate(
+        """
+        from autogen import ConversableAgent, register_function
+
+
+        def add(a: int, b: int) -> int:
+            return a + b
+
+
+        def main():
+            assistant = ConversableAgent(name="Assistant", system_message="Add.", llm_config=cfg)
+            proxy = ConversableAgent(name="Proxy", llm_config=False, human_input_mode="NEVER")
+            register_function(add, caller=assistant, executor=proxy, description="Add two numbers.")
+            chat_result = proxy.initiate_chat(recipient=assistant, message="1 + 2?", max_turns=1)
+            print(chat_result.summary)
+        """
+    )
+    _no_v02_import(code)
+    assert 'tools=[FunctionTool(add, description="Add two numbers.")]' in code
+    assert "chat_result as chat_result_v04" in code  # no UnboundLocalError in main()
+    assert "chat_result = chat_result_v04(" in code
+    assert "max_turns=1" in code
+    assert 'AutoReplyAgent("Proxy")' in code

@@ -151,11 +151,20 @@ class InitiateChatCodemod(AgentkitCodemod):
         if silent:
             run = f"{team}.run(task={task})"
         else:
-            self.add_import("autogen_agentchat.ui", "Console")
-            run = f"Console({team}.run_stream(task={task}))"
+            console = self._helper("autogen_agentchat.ui", "Console")
+            run = f"{console}({team}.run_stream(task={task}))"
         if not awaited:
             return run
         return self._sync(run)
+
+    def _helper(self, module: str, name: str) -> str:
+        """Import ``name`` for the emitted code; under ``<name>_v04`` when the file already uses ``name`` itself."""
+        if name in self.analysis.names and name not in self._aliases:
+            alias = f"{name}_v04"
+            self.add_import(module, name, alias)
+            return alias
+        self.add_import(module, name)
+        return name
 
     def _reset(self, team: str) -> str:
         return self._sync(f"{team}.reset()")
@@ -256,11 +265,11 @@ class InitiateChatCodemod(AgentkitCodemod):
         if (reset if reset is not None else several) and clear and prelude and awaited:
             run.prelude.append(self._reset(team))
         # v0.2: the sender sent the task - its own predicate never saw it, a member initiator was the last speaker.
-        self.add_import("autogen_agentchat.messages", "TextMessage")
-        task = f"TextMessage(content={task}, source={sender_code}.name)"
+        text_message = self._helper("autogen_agentchat.messages", "TextMessage")
+        task = f"{text_message}(content={task}, source={sender_code}.name)"
         expression = self._run_expression(team, task, silent, awaited)
         if used and awaited:
-            self.add_import(COMPAT, "chat_result")
+            to_result = self._helper(COMPAT, "chat_result")
             extra = ""
             if "summary_method" in args:
                 method = literal_str(args["summary_method"].value)
@@ -271,7 +280,7 @@ class InitiateChatCodemod(AgentkitCodemod):
                         f"summary_method={code_of(args['summary_method'].value)}: chat_result summarises with "
                         "v0.2's 'last_msg' - summarise result.chat_history yourself for other methods"
                     )
-            expression = f"chat_result({expression}, sender={sender_code}.name, recipient={recipient_name}{extra})"
+            expression = f"{to_result}({expression}, sender={sender_code}.name, recipient={recipient_name}{extra})"
         elif used:
             run.notes.append("the v0.2 ChatResult of this coroutine is now a v0.4 TaskResult (chat_result() converts)")
         run.expression = expression
@@ -307,12 +316,12 @@ class InitiateChatCodemod(AgentkitCodemod):
                 carry.append(code_of(value))
             else:
                 carry = [code_of(value)]
-                self.add_import(COMPAT, "with_carryover")
-                return f"with_carryover({task}, {carry[0]})"
+                carry_over = self._helper(COMPAT, "with_carryover")
+                return f"{carry_over}({task}, {carry[0]})"
         carry.extend(summaries)
         if carry:
-            self.add_import(COMPAT, "with_carryover")
-            return f"with_carryover({task}, [{', '.join(carry)}])"
+            carry_over = self._helper(COMPAT, "with_carryover")
+            return f"{carry_over}({task}, [{', '.join(carry)}])"
         return task
 
     def _team_of(self, recipient: cst.BaseExpression) -> str | None:

@@ -108,8 +108,8 @@ class ToolsCodemod(AgentkitCodemod):
                 key = literal_str(element.key)
                 name_arg = cst.Arg(element.key, keyword=cst.Name("name")) if key != code_of(function) else None
                 plan.tools.append(_tool_code(function, name_arg, None))
-                if isinstance(function, cst.Name) and function.value in self.analysis.top_level_defs:
-                    plan.last_index = max(plan.last_index, self.analysis.top_level_defs[function.value])
+                if isinstance(function, cst.Name) and function.value in self._defs:
+                    plan.last_index = max(plan.last_index, self._defs[function.value])
             if is_statement:
                 plan.registrations.add(index)
                 plan.last_index = max(plan.last_index, index)
@@ -129,7 +129,20 @@ class ToolsCodemod(AgentkitCodemod):
         return callers[0] if len(callers) == 1 else None
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body = list(updated_node.body)
+        return updated_node.with_changes(body=self._rewrite_body(list(updated_node.body)))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+        """Registrations inside a function (``def main(): ...``) are moved the same way, within its body."""
+        if not isinstance(updated_node.body, cst.IndentedBlock):
+            return updated_node
+        text = code_of(updated_node.body)
+        if "register_f" not in text and "function_map" not in text:
+            return updated_node
+        body = self._rewrite_body(list(updated_node.body.body))
+        return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
+
+    def _rewrite_body(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        self._defs = {s.name.value: i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)}
         plans: dict[str, _Plan] = {}
         agent_index: dict[str, int] = {}
         strip: dict[int, set[int]] = {}  # statement index -> ids of decorators to remove
@@ -215,7 +228,7 @@ class ToolsCodemod(AgentkitCodemod):
             self.remove_v02_import("register_function")
             if any("FunctionTool(" in tool for plan in plans.values() for tool in plan.tools):
                 self.add_import("autogen_core.tools", "FunctionTool")
-        return updated_node.with_changes(body=new_body)
+        return new_body
 
     def _annotated(self, function: cst.FunctionDef) -> cst.FunctionDef:
         """v0.4's FunctionTool needs a type hint on every parameter (v0.2 took any function): ``Any`` where none."""
