@@ -130,3 +130,35 @@ def test_migrated_program_makes_v02_model_calls(
     expected = load_json(pipeline.programs_dir(name) / "expected.json")
     assert results[name]["error"] is None, results[name]["error"]
     assert results[name]["model_requests"] == expected["model_requests"]
+
+
+def test_the_comparison_catches_a_different_order_stop_or_receiver() -> None:
+    expected = {
+        "chats": [
+            {
+                "speakers": ["user_proxy", "assistant", "user_proxy", "assistant", "user_proxy", "assistant"],
+                "kinds": ["text", "tool_call", "tool_result", "text", "text", "text"],
+                "stop": "termination_msg:user_proxy",
+            }
+        ]
+    }
+
+    def run(speakers: list[str], reason: str | None, error: str | None = None) -> dict[str, Any]:
+        messages = [{"speaker": s, "kind": "text", "content": "x"} for s in speakers]
+        return {"runs": [{"messages": messages, "stop_reason": reason}], "error": error}
+
+    same = run(["user", "assistant", "user_proxy", "assistant"], "v0.2 is_termination_msg of 'user_proxy' matched")
+    assert pipeline.compare(expected, same) == (True, True, "")
+    assert not pipeline.compare(expected, run(["user", "assistant", "assistant"], "Text 'TERMINATE' mentioned"))[1]
+    assert not pipeline.compare(
+        expected, run(["user", "assistant", "user_proxy", "assistant"], "Maximum number of turns 3 reached.")
+    )[1]
+    assert not pipeline.compare(
+        expected,
+        run(["user", "assistant", "user_proxy", "assistant"], "v0.2 is_termination_msg of 'assistant' matched"),
+    )[1]
+    assert pipeline.compare(expected, run([], None, error="RuntimeError: boom"))[:2] == (False, False)
+    exit_run = run(["user", "assistant", "user_proxy", "assistant", "user_proxy"], "Text 'exit' mentioned")
+    exit_run["runs"][0]["messages"][-1]["content"] = "exit"
+    human_exit = {"chats": [{**expected["chats"][0], "stop": "human_exit:user_proxy"}]}
+    assert pipeline.compare(human_exit, exit_run)[1]
