@@ -287,3 +287,37 @@ async def test_reflection_summary_asks_the_model_like_v02(fake_provider: FakePro
     with pytest.raises(ConfigurationError, match="model_client"):
         await a_chat_result(result, sender="u", recipient="a", summary_method="reflection_with_llm")
     await client.close()
+
+
+async def test_a_v02_selection_function_drives_the_selector_and_its_none_ends_the_chat() -> None:
+    from autogen_agentchat.base import ChatAgent, Team
+    from autogen_agentchat.teams import SelectorGroupChat
+
+    from agentkit.migrate.compat import speaker_selection_from_v02
+    from agentkit.testing import ScriptedChatCompletionClient
+
+    init = AutoReplyAgent("Init", reply="go")
+    planner = AutoReplyAgent("Planner", reply="plan")
+    engineer = AutoReplyAgent("Engineer", reply="built")
+    critic = AutoReplyAgent("Critic", reply="Approved.")
+    calls: list[tuple[str, int]] = []
+
+    def state_transition(last_speaker: object, groupchat: object) -> object:  # v0.2's documented shape
+        messages = groupchat.messages  # type: ignore[attr-defined]
+        calls.append((last_speaker.name, len(messages)))  # type: ignore[attr-defined]
+        if last_speaker is init:
+            return planner
+        if last_speaker is planner:
+            return engineer
+        if last_speaker is engineer:
+            return critic
+        return None if "approved" in messages[-1]["content"].lower() else "round_robin"
+
+    agents: list[ChatAgent | Team] = [init, planner, engineer, critic]
+    select, selection_end = speaker_selection_from_v02(state_transition, agents, initiator="Init")
+    model = ScriptedChatCompletionClient([])  # never asked: the function picks every speaker
+    team = SelectorGroupChat(agents, model_client=model, selector_func=select, termination_condition=selection_end)
+    result = await team.run(task="Compute F(10).")
+    assert [m.source for m in result.messages] == ["user", "Planner", "Engineer", "Critic"]
+    assert result.stop_reason == "v0.2 speaker selection found no eligible speaker"
+    assert calls == [("Init", 1), ("Planner", 2), ("Engineer", 3), ("Critic", 4)]  # once per turn

@@ -156,7 +156,7 @@ def v04_outcome(record: dict[str, Any]) -> Outcome:
         stop = "termination_msg"
     elif "Maximum number of" in reason:
         stop = "limit"
-    elif "Digraph execution is complete" in reason or not reason:
+    elif "Digraph execution is complete" in reason or "no eligible speaker" in reason or not reason:
         stop = "no_eligible_speaker"
     else:
         stop = "other:" + reason[:60]

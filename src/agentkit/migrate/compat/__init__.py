@@ -13,7 +13,8 @@
   v0.2's default prompts, verbatim;
 - :class:`ChatResult`, :func:`chat_result`, :func:`a_chat_result` (also ``reflection_with_llm``),
   :func:`with_carryover`: v0.2's chat results and carryover;
-- :func:`transition_candidate_func`, :func:`random_speaker_selector`, :func:`manual_speaker_selector`: v0.2
+- :func:`transition_candidate_func`, :func:`random_speaker_selector`, :func:`manual_speaker_selector`,
+  :func:`speaker_selection_from_v02` (a callable method): v0.2
   speaker-selection methods for ``SelectorGroupChat``.
 
 Importing this package imports no provider SDK (the client is built on first use).
@@ -35,6 +36,7 @@ from ._loaders import (
     get_config_list,
 )
 from ._results import DEFAULT_SUMMARY_PROMPT, ChatResult, a_chat_result, chat_result, with_carryover
+from ._selection import V02GroupChatView, speaker_selection_from_v02
 from ._speakers import manual_speaker_selector, random_speaker_selector, transition_candidate_func
 from ._termination import V02Termination, V02TerminationConfig, termination_from_v02, v02_message
 
@@ -47,6 +49,7 @@ __all__ = (
     "AutoReplyAgent",
     "AutoReplyAgentConfig",
     "ChatResult",
+    "V02GroupChatView",
     "V02Termination",
     "V02TerminationConfig",
     "a_chat_result",
@@ -63,6 +66,7 @@ __all__ = (
     "random_speaker_selector",
     "registered_models",
     "registered_price_table",
+    "speaker_selection_from_v02",
     "termination_from_v02",
     "transition_candidate_func",
     "v02_message",
@@ -73,6 +77,7 @@ for _obj in (
     AutoReplyAgent,
     AutoReplyAgentConfig,
     ChatResult,
+    V02GroupChatView,
     V02Termination,
     V02TerminationConfig,
     a_chat_result,
@@ -89,6 +94,7 @@ for _obj in (
     random_speaker_selector,
     registered_models,
     registered_price_table,
+    speaker_selection_from_v02,
     termination_from_v02,
     transition_candidate_func,
     v02_message,
