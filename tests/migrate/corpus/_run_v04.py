@@ -159,6 +159,9 @@ def run_job(job: dict[str, Any], provider: FakeProvider) -> dict[str, Any]:
             _run_notebook(program)
         else:
             runpy.run_path(str(program), run_name="__main__")
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            error = f"SystemExit: {exc.code}"
     except BaseException as exc:  # the program's own failure is data
         error = f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
         (workdir / "traceback.txt").write_text(traceback.format_exc(), encoding="utf-8")
