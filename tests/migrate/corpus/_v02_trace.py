@@ -265,6 +265,9 @@ def main(program, out):
                 asyncio.run(result)
         else:
             runpy.run_path(program, run_name="__main__")
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            error = f"SystemExit: {exc.code}"
     except BaseException as exc:  # the program's own failure is data
         error = f"{type(exc).__name__}: {exc}"
         traceback.print_exc()
