@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,16 @@ from typing import Any
 import pytest
 
 from agentkit._cli import main
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The translation reuses or avoids variable names the environment holds: start from none (another test
+    may have left one behind)."""
+    for name in list(os.environ):
+        if name.endswith(("_API_KEY", "_API_KEY_2", "_BASE_URL", "_ENDPOINT", "_AD_TOKEN")) or name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+
 
 CONFIG_LIST: list[dict[str, Any]] = [
     {"model": "gpt-4o", "api_key": "sk-cli-secret-000001", "tags": ["gpt4"]},

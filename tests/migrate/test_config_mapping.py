@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
 
 from agentkit.exceptions import ConfigTranslationError
 from agentkit.migrate import ConfigTranslation, translate_config
+
+
+@pytest.fixture(autouse=True)
+def _no_provider_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The translation reuses or avoids variable names the environment holds: start from none (another test
+    may have left one behind)."""
+    for name in list(os.environ):
+        if name.endswith(("_API_KEY", "_API_KEY_2", "_BASE_URL", "_ENDPOINT", "_AD_TOKEN")) or name.startswith("AWS_"):
+            monkeypatch.delenv(name)
+
 
 OPENAI = "autogen_ext.models.openai.OpenAIChatCompletionClient"
 AZURE = "autogen_ext.models.openai.AzureOpenAIChatCompletionClient"

@@ -7,6 +7,7 @@ secret), a report of every key, and a live client built on demand from that same
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import tempfile
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..exceptions import ConfigTranslationError
 from ._failover import failover_component
 from ._load import build_client
-from ._mapping import EntryResult, EnvAllocator, stable_digest, translate_entry
+from ._mapping import AZURE, EntryResult, EnvAllocator, stable_digest, translate_entry
 from ._report import ReportItem, TranslationReport
 from ._source import filter_entries, read_source
 
@@ -309,9 +310,28 @@ def translate_config(
             )
     else:
         notes.append("No entry could be translated automatically: see the manual items.")
+    if any(_provider(r.component) == AZURE for r in leaves) and not _installed("azure.core"):
+        notes.append(
+            "Azure OpenAI: AutoGen's ChatCompletionClient.load_component imports azure-core for this component, "
+            'which is not installed: pip install "autogen-agentkit[azure]" where the output is loaded '
+            "(agentkit.migrate.load_client and translation.client work without it, unless "
+            "azure_ad_token_provider is used)."
+        )
     prices = _prices(results, items)
     report = TranslationReport(loaded.label, _dedupe(items), dict(sorted(env.described.items())), tuple(notes))
     return ConfigTranslation(component, report, secrets=env.secrets, prices=prices)
+
+
+def _provider(component: dict[str, Any] | None) -> str:
+    return "" if component is None else str(component.get("provider", ""))
+
+
+def _installed(module: str) -> bool:
+    """Whether ``module`` can be imported, without importing it."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a missing parent package
+        return False
 
 
 def _cache_items(leaves: list[EntryResult], items: list[ReportItem], default_cache: bool) -> None:
