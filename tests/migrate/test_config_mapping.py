@@ -590,3 +590,14 @@ def test_ordinary_base_url_is_kept_and_credential_url_becomes_a_reference_for_an
     assert secret.component["config"]["base_url"] == "${ANTHROPIC_BASE_URL}"
     assert secret.report.env["ANTHROPIC_BASE_URL"].startswith("Anthropic base URL")
     assert "K9z" not in secret.to_json() + secret.report.to_text()
+
+
+def test_azure_without_azure_core_says_which_extra_loads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agentkit.migrate import _config
+
+    entry = {"model": "gpt-4o", "api_type": "azure", "base_url": "https://x.openai.azure.com", "api_version": "v1"}
+    monkeypatch.setattr(_config, "_installed", lambda module: False)
+    notes = translate_config([entry], default_cache=False).report.notes
+    assert any('pip install "autogen-agentkit[azure]"' in note for note in notes)
+    monkeypatch.setattr(_config, "_installed", lambda module: True)
+    assert not any("azure" in note for note in translate_config([entry], default_cache=False).report.notes)
