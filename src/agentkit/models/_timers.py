@@ -307,13 +307,19 @@ class StreamWatchdog:
         self.busy = False
         self._task = _current_task(asyncio.get_running_loop())
         if self._task is None or (self.idle_s is None and self.hard_deadline is None):
+            if self._alarm is not None:
+                self._alarm.cancel()
             self._alarm = None
             return
         self._base = _cancelling(self._task)
         self._seen = self.count
         self._quiet_since = self._clock.monotonic()
-        self._alarm = _Alarm(self._clock, self._tick)
-        self._alarm.arm(self._next_tick(self._quiet_since))
+        alarm = self._alarm
+        if alarm is None:
+            alarm = self._alarm = _Alarm(self._clock, self._tick)
+        else:  # phase 1's alarm (already disarmed by arrived()) serves phase 2 too: one object per stream
+            alarm._callback = self._tick
+        alarm.arm(self._next_tick(self._quiet_since))
 
     def _next_tick(self, now: float) -> float:
         when = now + self.idle_s / 4 if self.idle_s is not None else float("inf")
