@@ -321,3 +321,12 @@ async def test_a_v02_selection_function_drives_the_selector_and_its_none_ends_th
     assert [m.source for m in result.messages] == ["user", "Planner", "Engineer", "Critic"]
     assert result.stop_reason == "v0.2 speaker selection found no eligible speaker"
     assert calls == [("Init", 1), ("Planner", 2), ("Engineer", 3), ("Critic", 4)]  # once per turn
+
+
+def test_round_robin_order_starts_after_the_initiator() -> None:
+    from agentkit.migrate.compat import round_robin_order
+
+    user, a, b = AutoReplyAgent("user"), AutoReplyAgent("a"), AutoReplyAgent("b")
+    assert [x.name for x in round_robin_order([user, a, b], after=user)] == ["a", "b", "user"]
+    assert [x.name for x in round_robin_order([a, user, b], after="user")] == ["b", "a", "user"]
+    assert round_robin_order(["a", "b"], after="outsider") == ["a", "b"]  # v0.2: agents[0] after an outsider

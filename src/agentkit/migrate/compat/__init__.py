@@ -14,7 +14,7 @@
 - :class:`ChatResult`, :func:`chat_result`, :func:`a_chat_result` (also ``reflection_with_llm``),
   :func:`with_carryover`: v0.2's chat results and carryover;
 - :func:`transition_candidate_func`, :func:`random_speaker_selector`, :func:`manual_speaker_selector`,
-  :func:`speaker_selection_from_v02` (a callable method): v0.2
+  :func:`speaker_selection_from_v02` (a callable method), :func:`round_robin_order`: v0.2
   speaker-selection methods for ``SelectorGroupChat``.
 
 Importing this package imports no provider SDK (the client is built on first use).
@@ -37,7 +37,7 @@ from ._loaders import (
 )
 from ._results import DEFAULT_SUMMARY_PROMPT, ChatResult, a_chat_result, chat_result, with_carryover
 from ._selection import V02GroupChatView, speaker_selection_from_v02
-from ._speakers import manual_speaker_selector, random_speaker_selector, transition_candidate_func
+from ._speakers import manual_speaker_selector, random_speaker_selector, round_robin_order, transition_candidate_func
 from ._termination import V02Termination, V02TerminationConfig, termination_from_v02, v02_message
 
 __all__ = (
@@ -66,6 +66,7 @@ __all__ = (
     "random_speaker_selector",
     "registered_models",
     "registered_price_table",
+    "round_robin_order",
     "speaker_selection_from_v02",
     "termination_from_v02",
     "transition_candidate_func",
@@ -94,6 +95,7 @@ for _obj in (
     random_speaker_selector,
     registered_models,
     registered_price_table,
+    round_robin_order,
     speaker_selection_from_v02,
     termination_from_v02,
     transition_candidate_func,

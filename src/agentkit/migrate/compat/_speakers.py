@@ -5,15 +5,16 @@ from __future__ import annotations
 import builtins
 import random
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage
 
 from ...exceptions import ConfigurationError
 
-__all__ = ("manual_speaker_selector", "random_speaker_selector", "transition_candidate_func")
+__all__ = ("manual_speaker_selector", "random_speaker_selector", "round_robin_order", "transition_candidate_func")
 
 Thread = Sequence[BaseAgentEvent | BaseChatMessage]
+T = TypeVar("T")
 
 
 def _name(value: Any, field: str) -> str:
@@ -148,3 +149,26 @@ def manual_speaker_selector(
         return order[(order.index(last) + 1) % len(order)] if last in order else order[0]
 
     return select
+
+
+def round_robin_order(participants: Sequence[T], *, after: Any) -> list[T]:
+    """The participants in the order v0.2's ``round_robin`` gave them turns after ``after`` started the chat.
+
+    v0.2 gave the first turn to the member after the initiator (``agents[0]`` for an initiator outside the
+    group); v0.4's ``RoundRobinGroupChat`` starts at ``participants[0]``. Pass the rotated list::
+
+        RoundRobinGroupChat(round_robin_order([user] + agents, after=user), ...)
+
+    Args:
+        participants: The group's agents, in v0.2's order.
+        after: The initiator (agent or name).
+
+    Returns:
+        A new list: the members after the initiator, then the ones up to and including it.
+    """
+    name = _name(after, "after")
+    names = [getattr(p, "name", p) for p in participants]
+    if name not in names:
+        return list(participants)
+    index = names.index(name) + 1
+    return [*participants[index:], *participants[:index]]
