@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from ._workload import make_client, run_calls, shared_of
 
 
@@ -27,3 +29,46 @@ async def test_token_headroom_is_reserved_by_worst_case(flushed: str) -> None:
     assert result["ok"] >= 1
     assert result["refused"] >= 1
     assert usage.total_tokens == client.ledger.totals().total_tokens
+
+
+async def test_cancelled_and_failed_calls_give_their_reservations_back(flushed: str) -> None:
+    import asyncio
+
+    from ._workload import MESSAGES
+
+    client = make_client(flushed, "cancel", max_requests=5, latency=3600.0)
+    shared = shared_of(client)
+    calls = [asyncio.ensure_future(client.create(MESSAGES)) for _ in range(5)]
+    for _ in range(3000):  # poll Redis for the condition (every call admitted), a bounded number of times
+        if (await shared.in_flight())[0] == 5:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        pytest.fail("the five calls were never all admitted")
+    for call in calls:
+        call.cancel()
+    await asyncio.gather(*calls, return_exceptions=True)
+    assert await shared.in_flight() == (0, Decimal(0))
+    usage = await shared.usage()
+    assert (
+        usage.requests == 0
+    )  # cancelled calls are never billed (those cancelled while admitted are not even recorded)
+
+
+async def test_a_failed_call_is_released_and_not_billed(flushed: str) -> None:
+    from agentkit.conditions import BudgetTermination
+    from agentkit.models import MeteredChatCompletionClient
+    from agentkit.testing import Scripted, ScriptedChatCompletionClient
+    from agentkit.usage import UsageLedger
+
+    from ._workload import MESSAGES, MODEL, PRICES
+
+    budget = BudgetTermination(max_requests=1, ledger=UsageLedger(), store=flushed, store_scope="fail", prices=PRICES)
+    inner = ScriptedChatCompletionClient([Scripted(raises=ConnectionError("down")), "fine"], model=MODEL)
+    client = MeteredChatCompletionClient(inner, budget=budget, prices=PRICES, model=MODEL)
+    with pytest.raises(ConnectionError):
+        await client.create(MESSAGES)
+    assert await shared_of(client).in_flight() == (0, Decimal(0))
+    result = await client.create(MESSAGES)  # the failed call used no headroom
+    assert result.content == "fine"
+    assert (await shared_of(client).usage()).requests == 1

@@ -206,6 +206,7 @@ class RedisStore:
             )
         self._client: Any = None
         self._client_loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
         self._shas: dict[str, str] = {}
         self._down: dict[str, bool] = {}
         self.retry_interval = 1.0
@@ -290,12 +291,10 @@ class RedisStore:
                     "Set it to the Redis password.",
                 )
             kwargs["password"] = password
-        # A bounded pool: hundreds of concurrent calls share a few connections instead of opening one each.
-        pool = redis_asyncio.BlockingConnectionPool.from_url(
-            self._connect_url, max_connections=self.max_connections, timeout=self.timeout, **kwargs
-        )
-        from_pool = getattr(redis_asyncio.Redis, "from_pool", None)  # redis-py >= 5.0.1: the client owns the pool
-        return from_pool(pool) if from_pool is not None else redis_asyncio.Redis(connection_pool=pool)
+        # Concurrency is bounded by our semaphore (see run()), so the pool never opens more than max_connections.
+        # Not redis-py's BlockingConnectionPool: its asyncio.Condition loses a wake-up when a waiting call is
+        # cancelled (Python < 3.13), which can leave every other waiter stuck until its timeout.
+        return redis_asyncio.from_url(self._connect_url, **kwargs)
 
     def client(self) -> Any:
         """The ``redis.asyncio`` client for the running event loop (created on first use)."""
@@ -305,6 +304,7 @@ class RedisStore:
         if self._client is None or self._client_loop is not loop:
             self._client = self._new_client()
             self._client_loop = loop
+            self._slots = asyncio.Semaphore(self.max_connections)
             self._shas.clear()
         return self._client
 
@@ -319,9 +319,9 @@ class RedisStore:
         try:
             if _HAS_TIMEOUT:  # no extra task per operation (Python >= 3.11)
                 async with asyncio.timeout(self.timeout):  # type: ignore[attr-defined,unused-ignore]
-                    result = await call(self.client())
+                    result = await self._bounded(call)
             else:  # pragma: no cover - Python 3.10
-                result = await asyncio.wait_for(call(self.client()), self.timeout)
+                result = await asyncio.wait_for(self._bounded(call), self.timeout)
             self.round_trips += 1
         except ConfigurationError:
             raise
@@ -333,6 +333,14 @@ class RedisStore:
             raise
         self._retry_at = 0.0
         return result
+
+    async def _bounded(self, call: Callable[[Any], Awaitable[T]]) -> T:
+        client = self.client()
+        slots = self._slots
+        if slots is None:  # a client passed in: its own pool decides
+            return await call(client)
+        async with slots:  # at most max_connections operations (hence connections) at once
+            return await call(client)
 
     def _failed(self, operation: str, exc: BaseException) -> StoreUnavailableError:
         self._last_error = exc

@@ -262,8 +262,12 @@ class SharedBudget:
                 )
             )
             raise
-        except BaseException:
+        except BaseException:  # cancelled mid-flight: the server may have reserved it; give it back (idempotent)
             self._budget.release(reservation)
+            try:
+                await self._push(member)
+            except StoreUnavailableError as error:  # it then expires after reservation_ttl
+                store.note_down("settle", error)
             raise
         store.note_up("admit")
         if int(reply[0]) == 1:
