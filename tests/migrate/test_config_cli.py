@@ -243,3 +243,19 @@ def test_check_exit_1_means_manual_work_never_bad_input(tmp_path: Path, capsys: 
     assert main(["migrate", "config", str(manual), "--check", "--report", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["needs_manual_work"] is True
     assert main(["migrate", "config", str(tmp_path / "missing.json"), "--check"]) == 2
+
+
+def test_text_report_wraps_to_the_terminal_width_without_cutting_words(tmp_path: Path) -> None:
+    source = tmp_path / "c.json"
+    source.write_text(json.dumps([{"model": "gpt-4o", "stream": True}, {"model": "m", "api_type": "ollama"}]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "agentkit", "migrate", "config", str(source), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "72"},
+    )
+    assert proc.returncode == 1
+    for line in proc.stderr.splitlines():
+        assert len(line) <= 72 or " " not in line.strip(), line  # only a single over-long word may stick out
+    assert "model_client_stream=True" in proc.stderr.split()  # words are never split across lines

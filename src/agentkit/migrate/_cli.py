@@ -111,6 +111,18 @@ def _error(message: object) -> int:
     return 2
 
 
+def _wrapped(text: str) -> str:
+    """The text report wrapped to the terminal width at word boundaries, each line under its own indent."""
+    from .._cli import wrap
+
+    lines = []
+    for line in text.splitlines():
+        body = line.lstrip()
+        lead = " " * (len(line) - len(body))
+        lines.append(wrap(body, indent=lead, hanging=lead + "    ") if body else "")
+    return "\n".join(lines)
+
+
 def _check_writable(option: str, path: str) -> str | None:
     """A one-line problem if ``path`` cannot be written (checked before any work), else ``None``."""
     import os
@@ -155,7 +167,7 @@ def _handle_config(args: argparse.Namespace) -> int:
     if args.report == "json":
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        print(report.to_text(), file=sys.stderr)
+        print(_wrapped(report.to_text()), file=sys.stderr)
     if args.check:
         return 1 if report.needs_manual_work else 0
     if translation.component is None:
