@@ -83,7 +83,7 @@ def test_function_map_is_marked() -> None:
         """
         from autogen import UserProxyAgent
 
-        # TODO[agentkit AK006]: function_map of `proxy`: no single chat partner with a model found - pass its functions as tools=[...] to the AssistantAgent that calls them
+        # TODO[agentkit AK006]: function_map of `proxy`: pass its functions as tools=[...] to the AssistantAgent whose model calls them (v0.4 agents run their own tools)
         proxy = UserProxyAgent("proxy", function_map={"add": add})
         """,
         ["AK006"],

@@ -95,10 +95,7 @@ class ToolsCodemod(AgentkitCodemod):
                 continue
             caller = self._caller_of(executor)
             if caller is None:
-                todos.setdefault(index, []).append(
-                    f"function_map of `{executor}`: no single chat partner with a model found - pass its functions "
-                    "as tools=[...] to the AssistantAgent that calls them"
-                )
+                todos.setdefault(index, []).append(_map_todo(executor))
                 continue
             plan = plans.setdefault(caller, _Plan())
             for element in mapping.elements:
@@ -111,9 +108,15 @@ class ToolsCodemod(AgentkitCodemod):
                 if isinstance(function, cst.Name) and function.value in self._defs:
                     plan.last_index = max(plan.last_index, self._defs[function.value])
             if is_statement:
+                self._map_statements[index] = executor
                 plan.registrations.add(index)
                 plan.last_index = max(plan.last_index, index)
             self.analysis.moved_maps.add(executor)
+
+    def _unmovable(self, index: int, var: str) -> str:
+        if index in self._map_statements:  # the same text whether or not a caller was found (idempotent)
+            return _map_todo(self._map_statements[index])
+        return f"`{var}`: its tools could not be moved to its constructor - pass tools=[...] to it by hand"
 
     def _caller_of(self, executor: str) -> str | None:
         info = self.analysis.agents.get(executor)
@@ -142,6 +145,7 @@ class ToolsCodemod(AgentkitCodemod):
         return updated_node.with_changes(body=updated_node.body.with_changes(body=body))
 
     def _rewrite_body(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
+        self._map_statements: dict[int, str] = {}
         self._defs = {s.name.value: i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)}
         plans: dict[str, _Plan] = {}
         agent_index: dict[str, int] = {}
@@ -168,9 +172,7 @@ class ToolsCodemod(AgentkitCodemod):
             info = self.analysis.agents.get(var)
             if var not in agent_index or info is None or kind_of(info.cls, info.args) != "assistant":
                 for index in sorted(plan.registrations):
-                    todos.setdefault(index, []).append(
-                        f"`{var}`: its tools could not be moved to its constructor - pass tools=[...] to it by hand"
-                    )
+                    todos.setdefault(index, []).append(self._unmovable(index, var))
                 plan.registrations.clear()
                 continue
             start = agent_index[var]
@@ -178,9 +180,7 @@ class ToolsCodemod(AgentkitCodemod):
                 between = [i for i in range(start + 1, plan.last_index + 1) if i not in plan.registrations]
                 if any(_reads(body[i], var, strip.get(i, set())) for i in between):
                     for index in sorted(plan.registrations):
-                        todos.setdefault(index, []).append(
-                            f"`{var}`: its tools could not be moved to its constructor - pass tools=[...] to it by hand"
-                        )
+                        todos.setdefault(index, []).append(self._unmovable(index, var))
                     plan.registrations.clear()
                     continue
                 moves[start] = plan.last_index
@@ -324,6 +324,13 @@ class ToolsCodemod(AgentkitCodemod):
         new_statement = statement.with_changes(body=[assign.with_changes(value=set_args(call, new_args))])
         attached: cst.BaseStatement = _attach(new_statement, [comment])
         return attached
+
+
+def _map_todo(executor: str) -> str:
+    return (
+        f"function_map of `{executor}`: pass its functions as tools=[...] to the AssistantAgent whose model calls "
+        "them (v0.4 agents run their own tools)"
+    )
 
 
 def rewritten_vars(rewritten: dict[int, cst.BaseStatement], body: list[cst.BaseStatement]) -> set[str]:
