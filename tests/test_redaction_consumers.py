@@ -353,3 +353,16 @@ def test_loading_a_masked_dump_fails_naming_the_field() -> None:
     plain = OpenAIChatCompletionClient(model="gpt-4o", api_key="k")  # nothing masked but the api_key
     loaded = ChatCompletionClient.load_component(FailoverChatCompletionClient([plain]).dump_component())
     assert isinstance(loaded, FailoverChatCompletionClient)
+
+
+def test_span_exception_attributes_hide_member_error_bodies() -> None:
+    from agentkit._redaction import exception_attributes
+
+    secret = "sk-proj-Zq9AbCdEfGhIjKlMnOpQrSt"
+    try:
+        raise FailoverError("all failed", [RuntimeError(f"401: bad key {secret}")], [("m1", RuntimeError(secret))])
+    except FailoverError as error:
+        attributes = exception_attributes(error)
+    assert set(attributes) == {"exception.message", "exception.stacktrace"}
+    assert "FailoverError" in attributes["exception.stacktrace"]
+    assert secret not in attributes["exception.message"] + attributes["exception.stacktrace"]

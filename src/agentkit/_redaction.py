@@ -24,6 +24,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 __all__ = (
     "REDACTED",
+    "exception_attributes",
     "find_redacted",
     "looks_secret",
     "redact_component",
@@ -314,6 +315,18 @@ def redact_value(value: Any, *, _depth: int = 0) -> Any:
     if isinstance(value, tuple):
         return tuple(redact_value(item, _depth=_depth + 1) for item in value)
     return value
+
+
+def exception_attributes(error: BaseException) -> dict[str, str]:
+    """OpenTelemetry ``span.record_exception(error, attributes=...)`` overrides: message and stack trace redacted.
+
+    The default attributes hold ``str(error)`` and the formatted traceback, which for an exception group
+    prints every member's error as the SDK wrote it (a provider's error body may quote the key).
+    """
+    import traceback
+
+    stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return {"exception.message": redact_text(str(error)), "exception.stacktrace": redact_text(stack)}
 
 
 def safe_default(obj: Any) -> str:

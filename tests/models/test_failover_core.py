@@ -802,8 +802,8 @@ class _Span:
     def set_attribute(self, key: str, value: Any) -> None:
         self.attributes[key] = value
 
-    def record_exception(self, error: BaseException) -> None:
-        self.events.append(("exception", {"type": type(error).__name__}))
+    def record_exception(self, error: BaseException, attributes: dict[str, Any] | None = None) -> None:
+        self.events.append(("exception", {"type": type(error).__name__, **(attributes or {})}))
 
     def set_status(self, status: Any, description: str | None = None) -> None:
         self.status = status

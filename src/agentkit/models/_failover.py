@@ -31,7 +31,7 @@ from typing_extensions import Self
 
 from .._callinfo import attempt_sink, set_answered_by
 from .._clock import SYSTEM_CLOCK, Clock
-from .._redaction import redact_component, reject_redacted
+from .._redaction import exception_attributes, redact_component, reject_redacted
 from .._utils import to_seconds
 from ..events import ModelAttemptEvent, emit
 from ..exceptions import (
@@ -578,7 +578,7 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             raise self._all_failed(call)
         except BaseException as error:
             if span is not None:
-                span.record_exception(error)
+                span.record_exception(error, attributes=exception_attributes(error))
                 span.set_status(trace.StatusCode.ERROR, type(error).__name__)
             raise
         finally:

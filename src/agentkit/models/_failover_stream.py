@@ -31,6 +31,7 @@ from opentelemetry import trace
 from pydantic import BaseModel
 
 from .._callinfo import set_answered_by
+from .._redaction import exception_attributes
 from ..exceptions import ContentFilteredError, IncompleteStreamError
 from ._failover_call import Call, Failure, Opened, aclose_quietly, outcome_of
 from ._failover_hedge import open_hedged
@@ -143,7 +144,7 @@ async def stream_completion(
             return
     except BaseException as error:
         if span is not None:
-            span.record_exception(error)
+            span.record_exception(error, attributes=exception_attributes(error))
             span.set_status(trace.StatusCode.ERROR, type(error).__name__)
         raise
     finally:
