@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import tempfile
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -201,6 +202,51 @@ async def test_failover_error_does_not_quote_a_providers_error_body(fake_provide
     assert "AuthenticationError: Error code: 401 - Incorrect API key provided: **********" in str(error)
     assert secret not in str(error)
     assert secret not in repr(error)
+
+
+class _Span:
+    """Records what the failover client hands to an OpenTelemetry span (the SDK is not installed here)."""
+
+    def __init__(self) -> None:
+        self.recorded: list[str] = []
+
+    def record_exception(self, error: BaseException, attributes: dict[str, Any] | None = None) -> None:
+        # What the real SDK stores: its defaults (message, stack trace) updated with ``attributes``.
+        stack = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        stored = {"exception.message": str(error), "exception.stacktrace": stack, **(attributes or {})}
+        self.recorded.append(json.dumps(stored))
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: None  # set_attribute, add_event, set_status, end: not what is checked
+
+
+class _Tracer:
+    def __init__(self) -> None:
+        self.spans: list[_Span] = []
+
+    def start_span(self, name: str, **kwargs: Any) -> _Span:
+        self.spans.append(_Span())
+        return self.spans[-1]
+
+
+async def test_failover_span_never_records_a_providers_error_body(
+    fake_provider: FakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agentkit.models import _failover
+
+    tracer = _Tracer()
+    monkeypatch.setattr(_failover, "_tracer", tracer)
+    secret = "sk-proj-Zq9SpanSecretAbCdEfGhIj"
+    fake_provider.always("m1", Fault.status(401, body={"error": {"message": f"Incorrect API key: {secret}"}}))
+    client = FailoverChatCompletionClient([fake_provider.openai_client("m1")], max_attempts=1)
+    try:
+        with pytest.raises(FailoverError):
+            await client.create([UserMessage(content="hi", source="user")])
+    finally:
+        await client.close()
+    recorded = [text for span in tracer.spans for text in span.recorded]
+    assert recorded  # the call's span recorded the exception
+    assert all(secret not in text for text in recorded)
 
 
 # ------------------------------------------------------------------------------------------- translator
