@@ -412,6 +412,8 @@ class FakeProvider:
         return self.requests
 
     def _changed(self) -> None:
+        if not self._watchers:  # the common case: nobody waits, nothing to copy
+            return
         with self._lock:
             requests = list(self._requests)
             ready = [w for w in self._watchers if w[0](requests)]
