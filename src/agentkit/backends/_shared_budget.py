@@ -9,7 +9,6 @@ reconciled as soon as it answers again.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 import uuid
@@ -104,7 +103,6 @@ class SharedBudget:
         self._pending: dict[str, int] = {}
         self._ledger: UsageLedger | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def keys(self) -> tuple[str, str]:
