@@ -259,3 +259,32 @@ def test_registrations_inside_a_function_and_a_result_named_like_the_helper() ->
     assert "chat_result = chat_result_v04(" in code
     assert "max_turns=1" in code
     assert 'AutoReplyAgent("Proxy")' in code
+
+
+def test_callable_speaker_selection_and_reflection_summary() -> None:
+    code = _migrate(
+        """
+        from autogen import AssistantAgent, GroupChat, GroupChatManager, UserProxyAgent
+
+        a = AssistantAgent("a", system_message="A.", llm_config=cfg)
+        b = AssistantAgent("b", system_message="B.", llm_config=cfg)
+        init = UserProxyAgent("init", human_input_mode="NEVER", code_execution_config=False)
+
+
+        def pick(last_speaker, groupchat):
+            return b if last_speaker is a else a
+
+
+        gc = GroupChat(agents=[init, a, b], messages=[], speaker_selection_method=pick)
+        manager = GroupChatManager(groupchat=gc, llm_config=cfg)
+        init.initiate_chat(manager, message="Go.")
+        res = init.initiate_chat(a, message="Sum up.", summary_method="reflection_with_llm")
+        print(res.summary)
+        """
+    )
+    _no_v02_import(code)
+    assert "select_speaker, selection_end = speaker_selection_from_v02(pick, [init, a, b], initiator=init.name)" in code
+    assert "selector_func=select_speaker" in code
+    assert "termination_condition=selection_end | " in code
+    assert 'summary_method="reflection_with_llm", model_client=client_from_llm_config(cfg))' in code
+    assert "loop.run_until_complete(summarised_chat())" in code  # two chats in a sync script: one loop

@@ -37,7 +37,7 @@ def test_register_function_moves_the_agent_below_its_tool() -> None:
 
 
         # NOTE[agentkit AK006]: v0.4 AssistantAgent runs its own tools (v0.2 sent them to an executor agent); reflect_on_tool_use=True lets the model answer from the results as in v0.2
-        assistant = AssistantAgent("assistant", llm_config=cfg, tools=[FunctionTool(add, description="Add two numbers.")], reflect_on_tool_use=True)
+        assistant = AssistantAgent("assistant", llm_config=cfg, tools=[FunctionTool(add, description="Add two numbers.")], reflect_on_tool_use=True, max_tool_iterations=100)
         """,
         ["AK006"],
     )

@@ -61,6 +61,7 @@ class GroupChatCodemod(AgentkitCodemod):
     def visit_Module(self, node: cst.Module) -> None:
         self._remove: set[tuple[str, str]] = set()  # (variable, GroupChat call code) assignments to drop
         self._latest: dict[str, cst.Call] = {}  # the GroupChat each variable holds at this point of the file
+        self._prelude: list[str] = []  # statements the next enclosing statement needs before it
         self._targets: dict[int, str] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -91,7 +92,7 @@ class GroupChatCodemod(AgentkitCodemod):
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
-    ) -> cst.BaseStatement | cst.RemovalSentinel:
+    ) -> cst.BaseStatement | cst.RemovalSentinel | cst.FlattenSentinel[cst.BaseStatement]:
         small = updated_node.body[0] if len(updated_node.body) == 1 else None
         if (
             isinstance(small, cst.Assign)
@@ -100,6 +101,11 @@ class GroupChatCodemod(AgentkitCodemod):
             and (small.targets[0].target.value, code_of(small.value)) in self._remove
         ):
             return cst.RemoveFromParent()
+        if self._prelude:
+            lines, self._prelude = self._prelude, []
+            statements: list[cst.BaseStatement] = [cst.parse_statement(line + "\n") for line in lines]
+            statements[0] = statements[0].with_changes(leading_lines=updated_node.leading_lines)
+            return cst.FlattenSentinel([*statements, updated_node.with_changes(leading_lines=[])])
         return updated_node
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
@@ -177,26 +183,49 @@ class GroupChatCodemod(AgentkitCodemod):
         method_node = gargs.get("speaker_selection_method")
         method = "auto" if method_node is None else literal_str(method_node.value)
         transitions = gargs.get("allowed_or_disallowed_speaker_transitions")
+        selection: str | None = None
+        starters = [sender for sender, recipient in self.analysis.chats if recipient == target]
         if method is None:
             assert method_node is not None
-            return (
-                f"speaker_selection_method={code_of(method_node.value)}: write a v0.4 selector_func(messages) -> "
-                "name | None by hand (v0.2's None ended the chat; v0.4's None asks the model)"
+            select, end = self.analysis.fresh("select_speaker"), self.analysis.fresh("selection_end")
+            initiator = f", initiator={starters[0]}.name" if len(starters) == 1 else ""
+            self.add_import(COMPAT, "speaker_selection_from_v02")
+            selection = (
+                f"{select}, {end} = speaker_selection_from_v02({code_of(method_node.value)}, {members_code}{initiator})"
             )
+            termination = f"{end} | {termination}"
+            notes.append(
+                "the v0.2 speaker selection function gets v0.4 agents and a view of the chat (.messages as v0.2 "
+                "dicts); its None still ends the chat"
+            )
+            method = "auto"
         model = margs["llm_config"].value if "llm_config" in margs else None
         if model is not None and code_of(model) in ("False", "None"):
             model = None
-        if method == "auto" and model is None and transitions is None:
+        if method == "auto" and model is None and transitions is None and selection is None:
             notes.append("the manager had no model: v0.2 fell back to round robin, so does the team")
             method = "round_robin"
         pieces = [members_code]
         if method == "round_robin":
             if transitions is not None:
                 notes.append("speaker transitions with round_robin: v0.4 RoundRobinGroupChat ignores them")
-            starters = [sender for sender, recipient in self.analysis.chats if recipient == target]
             if len(starters) == 1 and starters[0] in members:
                 index = members.index(starters[0]) + 1
                 pieces[0] = f"[{', '.join(members[index:] + members[:index])}]"
+            elif len(starters) == 1 and _leading_list(agents) is not None:
+                # `[user] + agents`: v0.2 started after the initiator, so it moves to the end.
+                head, rest = _leading_list(agents)  # type: ignore[misc]
+                if starters[0] in head:
+                    index = head.index(starters[0]) + 1
+                    parts = [
+                        f"[{', '.join(head[index:])}]" if head[index:] else "",
+                        rest,
+                        f"[{', '.join(head[:index])}]",
+                    ]
+                    pieces[0] = " + ".join(part for part in parts if part)
+            elif len(starters) == 1 and not members:
+                self.add_import(COMPAT, "round_robin_order")
+                pieces[0] = f"round_robin_order({members_code}, after={starters[0]})"
             self.add_import("autogen_agentchat.teams", "RoundRobinGroupChat")
             pieces += [f"termination_condition={termination}", f"max_turns={turns}"]
             code = format_call("RoundRobinGroupChat", pieces)
@@ -225,7 +254,10 @@ class GroupChatCodemod(AgentkitCodemod):
             prompt = self._selector_prompt(gargs)
             if prompt is not None:
                 pieces.append(f"selector_prompt={prompt}")
-            if method in ("random", "manual"):
+            if selection is not None:
+                self._prelude.append(selection)
+                pieces.append(f"selector_func={selection.partition(',')[0]}")
+            elif method in ("random", "manual"):
                 helper = f"{method}_speaker_selector"
                 self.add_import(COMPAT, helper)
                 pieces.append(f"selector_func={helper}({names})")
@@ -267,6 +299,18 @@ class GroupChatCodemod(AgentkitCodemod):
             else:
                 parts.append(repr(text.replace("{agentlist}", "{participants}")))
         return " + '\\n\\n{history}\\n\\n' + ".join(parts) if len(parts) == 2 else f"{parts[0]} + '\\n\\n{{history}}'"
+
+
+def _leading_list(node: cst.BaseExpression) -> tuple[list[str], str] | None:
+    """``[a, b] + rest`` -> (``["a", "b"]``, ``"rest"``)."""
+    if (
+        isinstance(node, cst.BinaryOperation)
+        and isinstance(node.operator, cst.Add)
+        and isinstance(node.left, cst.List)
+        and not any(isinstance(e, cst.StarredElement) for e in node.left.elements)
+    ):
+        return [code_of(e.value) for e in node.left.elements], code_of(node.right)
+    return None
 
 
 class _RemoveGroupChats(cst.CSTTransformer):

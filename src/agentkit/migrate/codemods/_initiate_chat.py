@@ -27,6 +27,7 @@ import libcst as cst
 from ._agents import COMPAT, kind_of
 from ._analysis import AgentInfo
 from ._base import (
+    AGENT_CLASSES,
     IMPORTS_KEY,
     SIGNATURES,
     TOP_LEVEL_AWAIT_KEY,
@@ -65,6 +66,7 @@ class InitiateChatCodemod(AgentkitCodemod):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._async: list[bool] = [bool(self.context.scratch.get(TOP_LEVEL_AWAIT_KEY, False))]
         self._direct: set[int] = set()
+        self._latest: dict[str, AgentInfo] = {}
         self._chats = Counter(name for pair in self.analysis.chats for name in pair)
 
     # -- scopes -----------------------------------------------------------------------------------------------
@@ -144,7 +146,25 @@ class InitiateChatCodemod(AgentkitCodemod):
         # Only files importing pyautogen reach the rules, so `x.initiate_chat(...)` there is a v0.2 agent's.
         return isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call))
 
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """Remember the latest v0.2 agent each name was bound to (notebooks re-define agents; factories return them)."""
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+            return
+        var = node.targets[0].target.value
+        cls = self.v02(node.value.func) if isinstance(node.value, cst.Call) else None
+        args = (
+            bind_args(node.value, SIGNATURES[cls])
+            if cls in AGENT_CLASSES and isinstance(node.value, cst.Call)
+            else None
+        )
+        if cls in AGENT_CLASSES and args is not None:
+            self._latest[var] = AgentInfo(var, cls, args, None)
+        elif var in self._latest and not isinstance(node.value, cst.Call):
+            del self._latest[var]
+
     def _info(self, node: cst.BaseExpression) -> AgentInfo | None:
+        if isinstance(node, cst.Name) and node.value in self._latest:
+            return self._latest[node.value]
         return self.analysis.agent(node)
 
     def _run_expression(self, team: str, task: str, silent: bool, awaited: bool) -> str:
@@ -156,6 +176,15 @@ class InitiateChatCodemod(AgentkitCodemod):
         if not awaited:
             return run
         return self._sync(run)
+
+    def _summary_client(self, *infos: AgentInfo | None) -> str | None:
+        """``client_from_llm_config(<llm_config>)`` of the first agent with one (v0.2's summary client order)."""
+        for info in infos:
+            config = info.value("llm_config") if info is not None else None
+            if config is not None and code_of(config) not in ("False", "None"):
+                self.add_import(COMPAT, "client_from_llm_config")
+                return f"client_from_llm_config({code_of(config)})"
+        return None
 
     def _helper(self, module: str, name: str) -> str:
         """Import ``name`` for the emitted code; under ``<name>_v04`` when the file already uses ``name`` itself."""
@@ -269,18 +298,41 @@ class InitiateChatCodemod(AgentkitCodemod):
         task = f"{text_message}(content={task}, source={sender_code}.name)"
         expression = self._run_expression(team, task, silent, awaited)
         if used and awaited:
-            to_result = self._helper(COMPAT, "chat_result")
             extra = ""
+            reflect = None
             if "summary_method" in args:
                 method = literal_str(args["summary_method"].value)
                 if method == "last_msg":
                     extra = ', summary_method="last_msg"'
-                else:
+                elif method == "reflection_with_llm" and awaited:
+                    reflect = self._summary_client(recipient_info, sender_info)
+                if reflect is not None:
+                    pass
+                elif method != "last_msg":
                     run.notes.append(
                         f"summary_method={code_of(args['summary_method'].value)}: chat_result summarises with "
                         "v0.2's 'last_msg' - summarise result.chat_history yourself for other methods"
                     )
-            expression = f"{to_result}({expression}, sender={sender_code}.name, recipient={recipient_name}{extra})"
+            if reflect is not None:
+                # v0.2 made one more model call (the recipient's, else the sender's client) for the summary.
+                to_result = self._helper(COMPAT, "a_chat_result")
+                summary_args = f", summary_args={code_of(args['summary_args'].value)}" if "summary_args" in args else ""
+                inner = expression.removeprefix("await ")
+                if inner.startswith("asyncio.run(") or ".run_until_complete(" in inner:
+                    inner = inner[inner.index("(") + 1 : -1]
+                call = (
+                    f"{to_result}(await {inner}, sender={sender_code}.name, recipient={recipient_name}, "
+                    f'summary_method="reflection_with_llm"{summary_args}, model_client={reflect})'
+                )
+                if not self._async[-1]:
+                    name = self.analysis.fresh("summarised_chat")
+                    run.prelude.append(f"async def {name}():\n    return await {call}\n")
+                    expression = self._sync(f"{name}()")
+                else:
+                    expression = f"await {call}"
+            else:
+                to_result = self._helper(COMPAT, "chat_result")
+                expression = f"{to_result}({expression}, sender={sender_code}.name, recipient={recipient_name}{extra})"
         elif used:
             run.notes.append("the v0.2 ChatResult of this coroutine is now a v0.4 TaskResult (chat_result() converts)")
         run.expression = expression

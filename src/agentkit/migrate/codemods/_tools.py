@@ -25,11 +25,22 @@ import libcst as cst
 import libcst.matchers as m
 
 from ._agents import kind_of
-from ._base import AGENT_CLASSES, AgentkitCodemod, _attach, bind_args, code_of, kwarg, literal_str, set_args
+from ._base import (
+    AGENT_CLASSES,
+    AgentkitCodemod,
+    _attach,
+    bind_args,
+    code_of,
+    kwarg,
+    literal_int,
+    literal_str,
+    set_args,
+)
 from ._rules import Rule
 
 __all__ = ("ToolsCodemod",)
 
+V02_MAX_AUTO_REPLY = 100
 FUNCTION_MAP_TODO = (
     "function_map: register each function as a tool instead - AssistantAgent(tools=[...]) runs them in v0.4"
 )
@@ -105,6 +116,7 @@ class ToolsCodemod(AgentkitCodemod):
                 key = literal_str(element.key)
                 name_arg = cst.Arg(element.key, keyword=cst.Name("name")) if key != code_of(function) else None
                 plan.tools.append(_tool_code(function, name_arg, None))
+                plan.executors.add(executor)
                 if isinstance(function, cst.Name) and function.value in self._defs:
                     plan.last_index = max(plan.last_index, self._defs[function.value])
             if is_statement:
@@ -251,6 +263,9 @@ class ToolsCodemod(AgentkitCodemod):
             return "register_function(caller=...) is not a variable: pass tools=[...] by hand"
         plan = plans.setdefault(caller.value, _Plan())
         plan.tools.append(_tool_code(args["f"].value, args.get("name"), args.get("description")))
+        executor = args.get("executor")
+        if executor is not None and isinstance(executor.value, cst.Name):
+            plan.executors.add(executor.value.value)
         plan.last_index = max(plan.last_index, index)
         plan.registrations.add(index)
         return None
@@ -291,6 +306,12 @@ class ToolsCodemod(AgentkitCodemod):
         args = {a.keyword.value: a for a in call.args if a.keyword is not None}
         plan = plans.setdefault(var, _Plan())
         plan.tools.append(_tool_code(function.name, args.get("name"), args.get("description")))
+        for decorator in execution:
+            target = decorator.decorator
+            if isinstance(target, cst.Call) and isinstance(target.func, cst.Attribute):
+                owner = target.func.value
+                if isinstance(owner, cst.Name):
+                    plan.executors.add(owner.value)
         plan.last_index = max(plan.last_index, index)
         plan.registrations.add(index)
 
@@ -309,6 +330,15 @@ class ToolsCodemod(AgentkitCodemod):
         in_group = var in self.analysis.group_members
         if "reflect_on_tool_use" not in keywords:
             new_args.append(kwarg("reflect_on_tool_use", cst.Name("False" if in_group else "True")))
+        if "max_tool_iterations" not in keywords and not in_group:
+            # v0.2's caller called tools again after every result, until its executor's reply limit (default 100).
+            limits = [V02_MAX_AUTO_REPLY]
+            for executor in plan.executors:
+                info = self.analysis.agents.get(executor)
+                limit = literal_int(info.value("max_consecutive_auto_reply")) if info is not None else None
+                if limit is not None:
+                    limits.append(limit)
+            new_args.append(kwarg("max_tool_iterations", cst.Integer(str(max(1, min(limits))))))
         self.applied()
         if in_group:
             why = (
