@@ -67,7 +67,15 @@ async def stream_completion(
             opened = await open_hedged(client, call, plan)
         while True:
             if opened is None:
-                opened = await _open_next(client, call, plan)
+                for member in plan:
+                    outcome = await client._open_stream(member, call, call.messages)
+                    if isinstance(outcome, Failure):
+                        client._after_failure(member, call, outcome)
+                        continue
+                    opened = outcome
+                    break
+                else:
+                    raise client._all_failed(call)
             # Pass chunks straight through; only the watchdog and one append run per chunk.
             member, agen, dog, started, slot = opened.member, opened.agen, opened.dog, opened.started, opened.slot
             chunk: Any = opened.first
@@ -151,16 +159,6 @@ async def stream_completion(
         if span is not None:
             span.set_attribute("agentkit.attempts", call.attempts)
             span.end()
-
-
-async def _open_next(client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]) -> Opened:
-    for member in plan:
-        outcome = await client._open_stream(member, call, call.messages)
-        if isinstance(outcome, Failure):
-            client._after_failure(member, call, outcome)
-            continue
-        return outcome
-    raise client._all_failed(call)
 
 
 def _usage_of(call: Call, partial: list[str], result: CreateResult | None) -> RequestUsage:
