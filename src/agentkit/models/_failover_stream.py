@@ -239,6 +239,15 @@ async def _recover(
             async for piece in attempt.run():
                 delivered.append(piece)
                 yield piece
+        except BaseException as stopped:
+            member.breaker.release()
+            if isinstance(stopped, ContentFilteredError):  # refused mid-recovery, and the policy raises
+                client._record_failed(
+                    member, call, stopped, ErrorClass.CONTENT_FILTER, "raise", opened.started, stopped.usage
+                )
+            elif not isinstance(stopped, Exception):  # cancelled or closed by the caller mid-recovery
+                client._record_failed(member, call, stopped, None, "cancelled", opened.started)
+            raise
         finally:
             await attempt.close()
         if attempt.result is not None:
