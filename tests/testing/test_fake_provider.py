@@ -251,3 +251,65 @@ def test_retry_after_header_values() -> None:
     assert Fault.rate_limit(retry_after=2).retry_after_header() == "2"
     assert Fault.rate_limit(retry_after=1.5).retry_after_header() == "1.5"
     assert Fault.rate_limit().retry_after_header() is None
+
+
+# --------------------------------------------------------------------------- prefill and abandoned requests
+
+
+def test_continuation_takes_the_rest_or_picks_up_after_as_many_words() -> None:
+    from agentkit.testing._wire_common import continuation
+
+    assert continuation("The capital of France is Paris.", "The capital of ") == " France is Paris."
+    assert continuation("Paris is the capital of France.", "The capital of") == " capital of France."
+    assert continuation("short", "a much longer prefill than the answer") == ""
+
+
+def test_openai_wire_continues_a_prefill_only_for_models_that_accept_it() -> None:
+    body = {
+        "model": "vllm-model",
+        "messages": [
+            {"role": "user", "content": "Capital of France?"},
+            {"role": "assistant", "content": "The capital"},
+        ],
+    }
+    with FakeProvider() as fp:
+        fp.always("vllm-model", Reply.text("The capital of France is Paris."))
+        _, plain = _raw_post(fp, "/v1/chat/completions", body)
+        fp.accept_prefill("vllm-model")
+        _, continued = _raw_post(fp, "/v1/chat/completions", body)
+        records = fp.requests
+    assert json.loads(plain)["choices"][0]["message"]["content"] == "The capital of France is Paris."
+    assert json.loads(continued)["choices"][0]["message"]["content"] == " of France is Paris."
+    assert [r.prefill for r in records] == [None, "The capital"]
+
+
+def test_anthropic_wire_always_continues_a_trailing_assistant_message() -> None:
+    body = {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 100,
+        "messages": [
+            {"role": "user", "content": "Capital of France?"},
+            {"role": "assistant", "content": [{"type": "text", "text": "The capital"}]},
+        ],
+    }
+    with FakeProvider() as fp:
+        fp.always("claude-haiku-4-5", Reply.text("The capital of France is Paris."))
+        _, answer = _raw_post(fp, "/v1/messages", body)
+    assert json.loads(answer)["content"][0]["text"] == " of France is Paris."
+
+
+async def test_a_hung_request_the_client_gives_up_on_is_recorded_as_abandoned() -> None:
+    async with FakeProvider() as fp:
+        fp.always("silent", Fault.hang())
+        client = fp.openai_client("silent")
+        task = asyncio.ensure_future(client.create(MESSAGES))
+        (record,) = await fp.wait_for_requests(1)
+        assert not record.abandoned
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await client.close()
+        (record,) = await fp.wait_until(lambda requests: requests[0].abandoned)
+    assert record.outcome == "hang"
+    assert record.abandoned_at is not None
+    assert record.abandoned_at >= record.arrived_at
