@@ -15,34 +15,34 @@ class Rule(str, Enum):
     """A migration rule. The value is the stable code; ``description`` says what the rule does."""
 
     AK001 = "AK001"
-    """Rewrite ``autogen`` v0.2 imports to the v0.4 packages; mark the ones without an equivalent."""
+    """v0.2 imports -> v0.4 modules / ``agentkit.migrate.compat``; the smallest v0.2 import where none exists."""
 
     AK002 = "AK002"
-    """Replace ``llm_config=`` / ``config_list`` with ``model_client=translate_config(...).client``."""
+    """``llm_config=X`` -> ``model_client=client_from_llm_config(X)`` on every agent; ``Cache`` -> the client's."""
 
     AK003 = "AK003"
-    """Turn v0.2 ``AssistantAgent(...)`` into v0.4 ``AssistantAgent(name, model_client=..., ...)``."""
+    """A v0.2 agent with a model -> v0.4 ``AssistantAgent`` (v0.2's implicit prompt and description written out)."""
 
     AK004 = "AK004"
-    """Turn a code-executing ``UserProxyAgent`` into ``CodeExecutorAgent`` with a local or Docker executor."""
+    """A v0.2 agent that runs code -> ``CodeExecutorAgent`` with the executor the user chose."""
 
     AK005 = "AK005"
-    """Map ``human_input_mode`` to v0.4 (``UserProxyAgent`` for a human; drop ``"NEVER"``)."""
+    """A v0.2 agent without model or code -> ``UserProxyAgent`` (a human) or ``AutoReplyAgent`` (compat)."""
 
     AK006 = "AK006"
-    """Move ``register_function`` / ``@register_for_llm`` / ``@register_for_execution`` tools to ``tools=[...]``."""
+    """``register_function`` / ``@register_for_llm`` / ``function_map`` tools -> ``tools=[...]`` on the caller."""
 
     AK007 = "AK007"
-    """Turn ``GroupChat`` + ``GroupChatManager`` into ``RoundRobinGroupChat`` / ``SelectorGroupChat``."""
+    """``GroupChat`` + ``GroupChatManager`` -> ``SelectorGroupChat`` / ``RoundRobinGroupChat`` (every method)."""
 
     AK008 = "AK008"
-    """Turn ``initiate_chat(...)`` into ``asyncio.run(Console(team.run_stream(task=...)))``."""
+    """``initiate_chat`` / ``a_initiate_chat`` / ``initiate_chats`` -> v0.4 team runs with v0.2's order and stops."""
 
     AK009 = "AK009"
-    """Move ``max_consecutive_auto_reply`` / ``is_termination_msg`` from agents to the team's turns/termination."""
+    """``max_consecutive_auto_reply`` / ``is_termination_msg`` move from agents to the team's turns/termination."""
 
     AK010 = "AK010"
-    """Mark v0.2 features with no safe rewrite (nested chats, reply functions, teachability, ...) with a TODO."""
+    """v0.2 features with no v0.4 counterpart (nested chats, reply functions, teachability, ...) get a TODO."""
 
     @property
     def description(self) -> str:
@@ -51,14 +51,20 @@ class Rule(str, Enum):
 
 
 _DESCRIPTIONS: dict[Rule, str] = {
-    Rule.AK001: "imports: `autogen` v0.2 imports -> v0.4 modules; TODO where there is no equivalent",
-    Rule.AK002: "model client: `llm_config=` / `config_list` -> `model_client=translate_config(...).client`",
-    Rule.AK003: "AssistantAgent: v0.2 keyword arguments -> v0.4 `AssistantAgent(name, model_client=...)`",
-    Rule.AK004: "code execution: `UserProxyAgent(code_execution_config=...)` -> `CodeExecutorAgent` + executor",
-    Rule.AK005: "human input: `human_input_mode` -> v0.4 `UserProxyAgent` / handoffs",
-    Rule.AK006: "tools: `register_function` / `@register_for_llm` / `@register_for_execution` -> `tools=[...]`",
-    Rule.AK007: "group chat: `GroupChat` + `GroupChatManager` -> `RoundRobinGroupChat` / `SelectorGroupChat`",
-    Rule.AK008: "chat start: `initiate_chat(...)` -> `asyncio.run(Console(team.run_stream(task=...)))`",
+    Rule.AK001: "imports: v0.2 imports -> v0.4 modules and `agentkit.migrate.compat`; the smallest v0.2 import "
+    "+ TODO where there is no counterpart",
+    Rule.AK002: "model client: `llm_config=X` -> `model_client=client_from_llm_config(X)`; `Cache` -> the "
+    "client's cache",
+    Rule.AK003: "agent with a model: any v0.2 agent class -> v0.4 `AssistantAgent(name, model_client=..., "
+    "system_message=...)`",
+    Rule.AK004: "code execution: `code_execution_config` / `autogen.coding` executors -> `CodeExecutorAgent` + "
+    "v0.4 executor",
+    Rule.AK005: 'no model, no code: `human_input_mode="ALWAYS"` -> `UserProxyAgent`; otherwise compat `AutoReplyAgent`',
+    Rule.AK006: "tools: `register_function` / decorators / `function_map` -> `tools=[...]` on the agent whose "
+    "model calls them",
+    Rule.AK007: "group chat: `GroupChat` + `GroupChatManager` -> `SelectorGroupChat` / `RoundRobinGroupChat`, "
+    "every selection method",
+    Rule.AK008: "chat start: `initiate_chat(s)` -> a v0.4 team run (recipient first, v0.2 stop rules, `chat_result`)",
     Rule.AK009: "stop conditions: `max_consecutive_auto_reply` / `is_termination_msg` -> team turns/termination",
-    Rule.AK010: "unsupported: nested chats, reply functions, teachability, `filter_func`, ... -> TODO markers",
+    Rule.AK010: "no counterpart: nested chats, reply functions, hooks, teachability, `contrib` agents -> TODO markers",
 }
