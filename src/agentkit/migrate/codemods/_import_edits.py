@@ -122,8 +122,8 @@ def apply_import_edits(module: cst.Module, edits: ImportEdits) -> cst.Module:
         bound.add((module_name, name, asname))
     if edits.prelude:
         position = 0
-        for index, statement in enumerate(statements):
-            if _is_import(statement) or (index == 0 and _is_docstring(statement)):
+        for index, existing in enumerate(statements):
+            if _is_import(existing) or (index == 0 and _is_docstring(existing)):
                 position = index + 1
             else:
                 break

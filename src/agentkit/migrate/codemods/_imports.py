@@ -91,9 +91,9 @@ class ImportsCodemod(AgentkitCodemod):
         # `autogen.X` / `ag.agentchat.X` through `import autogen [as ag]`: the outermost chain only.
         if id(original_node) in self._inner:
             return updated_node
-        root = original_node
+        root: cst.BaseExpression = original_node
         while isinstance(root, cst.Attribute):
-            root = root.value  # type: ignore[assignment]
+            root = root.value
         full = self.v02_full(original_node)
         if full is None:
             return updated_node
@@ -194,7 +194,9 @@ class ImportsCodemod(AgentkitCodemod):
         if not kept:
             return cst.RemoveFromParent()
         self.todo(f"no v0.4 counterpart for {', '.join(kept)} (see the TODOs at their uses)")
-        return statement.with_changes(body=[cst.parse_statement(f"from {module} import {', '.join(kept)}\n").body[0]])
+        explicit = cst.parse_statement(f"from {module} import {', '.join(kept)}\n")
+        assert isinstance(explicit, cst.SimpleStatementLine)
+        return statement.with_changes(body=[explicit.body[0]])
 
 
 def _imports(module: cst.Module) -> list[cst.Import]:

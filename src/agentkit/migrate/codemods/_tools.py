@@ -208,7 +208,9 @@ class ToolsCodemod(AgentkitCodemod):
             if isinstance(body[after], cst.FunctionDef):
                 blank = [cst.EmptyLine(indent=False), cst.EmptyLine(indent=False)]
             else:  # the registration it replaces
-                blank = [line for line in body[after].leading_lines if line.comment is None]
+                replaced = body[after]
+                assert isinstance(replaced, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+                blank = [line for line in replaced.leading_lines if line.comment is None]
             lines = [line for line in moved.leading_lines if line.comment is not None]
             pending_after.setdefault(after, []).append(moved.with_changes(leading_lines=[*blank, *lines]))
         tool_functions = {
