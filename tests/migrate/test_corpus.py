@@ -23,29 +23,20 @@ NAMES = [p.name for p in programs()]
 # Programs whose migrated code still imports pyautogen, with the reason (the construct has no v0.4 counterpart
 # the codemod emits yet).
 NEEDS_MANUAL: dict[str, str] = {
-    "15_groupchat_custom_speaker_func": "a callable speaker_selection_method keeps the v0.2 import with TODOs",
     "46_retrieve_user_proxy": "RetrieveUserProxyAgent has no v0.4 counterpart (kept, with TODOs)",
 }
 
 # Programs that convert but whose v0.4 run does not yet reproduce v0.2 (see /work/coord/notes/corpus-failures.md).
 RUN_GAPS: dict[str, str] = {
-    "15_groupchat_custom_speaker_func": "still imports pyautogen",
     "19_nested_chats": "register_nested_chats is kept on a v0.4 agent",
     "45_register_reply_custom": "register_reply is kept on a v0.4 agent",
     "50_code_exec_docker_env_default": "v0.2 chose Docker from AUTOGEN_USE_DOCKER at run time; the migration always "
     "picks Docker",
-    "58_notebook_async_tools": "two tool rounds in one turn: max_tool_iterations stays 1, so the reflection fails",
-    "59_main_function": "agents built in a helper function lose their v0.2 stop settings",
-    "60_agent_factory_groupchat": "round robin over `[user] + agents` is not rotated past the initiator",
 }
 
 
 # Programs that run like v0.2 but make a different number of model calls (or do not run: RUN_GAPS).
-CALL_GAPS: dict[str, str] = {
-    **{name: reason for name, reason in RUN_GAPS.items() if name != "60_agent_factory_groupchat"},
-    "21_notebook_two_agent": 'summary_method="reflection_with_llm" is dropped: v0.2 asked the model for the summary',
-    "26_summary_reflection": 'summary_method="reflection_with_llm" is dropped: v0.2 asked the model for the summary',
-}
+CALL_GAPS: dict[str, str] = dict(RUN_GAPS)
 
 
 def _convert_only(name: str) -> str | None:
