@@ -252,6 +252,7 @@ def table(rows: list[Row]) -> str:
     if skipped:
         lines.append("")
         lines.append(
-            f"{skipped} program(s) are convert-only (not run here: they need Docker, chromadb or the OpenAI Assistants API); they count as not run."
+            f"{skipped} program(s) are convert-only (not run here: they need Docker, chromadb or the OpenAI "
+            "Assistants API); they count as not run."
         )
     return "\n".join(lines)
