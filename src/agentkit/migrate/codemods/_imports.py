@@ -45,6 +45,7 @@ IMPORTS: dict[str, tuple[str, str]] = {
     "CodeBlock": ("autogen_core.code_executor", "CodeBlock"),
 }
 ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "__version__": ("autogen_agentchat", "__version__"),
     "AssistantAgent.DEFAULT_SYSTEM_MESSAGE": (_COMPAT, "DEFAULT_ASSISTANT_SYSTEM_MESSAGE"),
     "AssistantAgent.DEFAULT_DESCRIPTION": (_COMPAT, "DEFAULT_ASSISTANT_DESCRIPTION"),
 }
