@@ -288,3 +288,24 @@ def test_callable_speaker_selection_and_reflection_summary() -> None:
     assert "termination_condition=selection_end | " in code
     assert 'summary_method="reflection_with_llm", model_client=client_from_llm_config(cfg))' in code
     assert "loop.run_until_complete(summarised_chat())" in code  # two chats in a sync script: one loop
+
+
+def test_agents_held_in_attributes_keep_their_stop_settings() -> None:
+    code = _migrate(
+        """
+        import autogen as ag
+
+
+        class Bot:
+            def __init__(self, cfg):
+                self.a = ag.AssistantAgent("a", llm_config=cfg)
+                self.u = ag.UserProxyAgent("u", human_input_mode="NEVER", code_execution_config=False, max_consecutive_auto_reply=2)
+
+            def run(self, q):
+                return self.u.initiate_chat(self.a, message=q).summary
+        """
+    )
+    _no_v02_import(code)
+    assert "max_turns=5" in code  # u may auto-reply twice: 2 x 2 + 1 turns
+    assert "NOTE[agentkit AK009]" not in code  # the team took the settings over
+    assert ").summary" in code

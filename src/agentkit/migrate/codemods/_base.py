@@ -217,9 +217,9 @@ class AgentConstructorCodemod(AgentkitCodemod):
         self._targets: dict[int, str] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        """Remember ``name = <call>`` bindings."""
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._targets[id(node.value)] = node.targets[0].target.value
+        """Remember ``name = <call>`` (and ``self.name = <call>``) bindings."""
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, (cst.Name, cst.Attribute)):
+            self._targets[id(node.value)] = code_of(node.targets[0].target)
 
     def assigned_name(self, call: cst.Call) -> str:
         """The variable the (original) ``call`` node is assigned to, or ``""``."""

@@ -148,9 +148,9 @@ class InitiateChatCodemod(AgentkitCodemod):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         """Remember the latest v0.2 agent each name was bound to (notebooks re-define agents; factories return them)."""
-        if len(node.targets) != 1 or not isinstance(node.targets[0].target, cst.Name):
+        if len(node.targets) != 1 or not isinstance(node.targets[0].target, (cst.Name, cst.Attribute)):
             return
-        var = node.targets[0].target.value
+        var = code_of(node.targets[0].target)  # `user_proxy` or `self.user_proxy`
         cls = self.v02(node.value.func) if isinstance(node.value, cst.Call) else None
         args = (
             bind_args(node.value, SIGNATURES[cls])
@@ -163,8 +163,8 @@ class InitiateChatCodemod(AgentkitCodemod):
             del self._latest[var]
 
     def _info(self, node: cst.BaseExpression) -> AgentInfo | None:
-        if isinstance(node, cst.Name) and node.value in self._latest:
-            return self._latest[node.value]
+        if isinstance(node, (cst.Name, cst.Attribute)) and code_of(node) in self._latest:
+            return self._latest[code_of(node)]
         return self.analysis.agent(node)
 
     def _run_expression(self, team: str, task: str, silent: bool, awaited: bool) -> str:
@@ -275,7 +275,9 @@ class InitiateChatCodemod(AgentkitCodemod):
             recipient_name = f"{team}.name"
         else:
             self.analysis.consumed.update(
-                code for code in (sender_code, recipient_code) if code in self.analysis.agents
+                code
+                for code, info in ((sender_code, sender_info), (recipient_code, recipient_info))
+                if info is not None
             )
             conditions, limits = self._stops(sender, sender_info, recipient, recipient_info, args, is_async, run)
             pieces = [f"[{recipient_code}, {sender_code}]", f"termination_condition={' | '.join(conditions)}"]
