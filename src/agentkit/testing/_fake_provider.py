@@ -545,6 +545,8 @@ class FakeProvider:
             attempt=attempt,
             step=step,
         )
+        if isinstance(step, Fault) and step.kind == "hang" and not step.delay:
+            record.outcome = "hang"  # known before anyone waiting for the record can look at it
         self._record(record)
         try:
             keep = await self._answer(wire, api, body, model, stream, seq, step, record, writer, reader)
