@@ -309,3 +309,26 @@ def test_agents_held_in_attributes_keep_their_stop_settings() -> None:
     assert "max_turns=5" in code  # u may auto-reply twice: 2 x 2 + 1 turns
     assert "NOTE[agentkit AK009]" not in code  # the team took the settings over
     assert ").summary" in code
+
+
+def test_register_for_llm_written_as_calls() -> None:
+    code = _migrate(
+        """
+        import autogen
+
+        assistant = autogen.AssistantAgent("assistant", system_message="Calc.", llm_config=cfg)
+        user_proxy = autogen.UserProxyAgent("user_proxy", human_input_mode="NEVER", code_execution_config=False)
+
+
+        def calculator(a: int, b: int) -> int:
+            return a + b
+
+
+        assistant.register_for_llm(name="calculator", description="A simple calculator")(calculator)
+        user_proxy.register_for_execution(name="calculator")(calculator)
+        user_proxy.initiate_chat(assistant, message="1+2?")
+        """
+    )
+    _no_v02_import(code)
+    assert 'tools=[FunctionTool(calculator, description="A simple calculator")]' in code
+    assert "register_for" not in code

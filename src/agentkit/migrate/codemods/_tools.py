@@ -158,6 +158,7 @@ class ToolsCodemod(AgentkitCodemod):
 
     def _rewrite_body(self, body: list[cst.BaseStatement]) -> list[cst.BaseStatement]:
         self._map_statements: dict[int, str] = {}
+        self._executions: dict[int, str] = {}  # `proxy.register_for_execution(...)(f)` statements
         self._defs = {s.name.value: i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)}
         plans: dict[str, _Plan] = {}
         agent_index: dict[str, int] = {}
@@ -177,6 +178,8 @@ class ToolsCodemod(AgentkitCodemod):
                         problem = self._registration(index, call, plans)
                         if problem:
                             todos.setdefault(index, []).append(problem)
+                    else:
+                        self._direct_registration(index, call, plans)
         self._function_maps(body, plans, todos)
         moves: dict[int, int] = {}
         rewritten: dict[int, cst.BaseStatement] = {}
@@ -199,6 +202,8 @@ class ToolsCodemod(AgentkitCodemod):
             rewritten[start] = self._with_tools(body[start], plan)
         # Build the new body: strip decorators, drop registrations, apply tool lists and moves.
         removed = {index for plan in plans.values() for index in plan.registrations}
+        if rewritten:
+            removed.update(self._executions)  # the executor half goes with the caller's tools
         decorated_ok = {index for plan in plans.values() for index in plan.registrations}
         new_body: list[cst.BaseStatement] = []
         pending_after: dict[int, list[cst.BaseStatement]] = {}
@@ -243,6 +248,29 @@ class ToolsCodemod(AgentkitCodemod):
             if any("FunctionTool(" in tool for plan in plans.values() for tool in plan.tools):
                 self.add_import("autogen_core.tools", "FunctionTool")
         return new_body
+
+    def _direct_registration(self, index: int, call: cst.Call, plans: dict[str, _Plan]) -> None:
+        """``agent.register_for_llm(...)(f)`` / ``agent.register_for_execution(...)(f)`` written as calls."""
+        inner = call.func
+        if not (
+            isinstance(inner, cst.Call)
+            and isinstance(inner.func, cst.Attribute)
+            and isinstance(inner.func.value, cst.Name)
+            and inner.func.value.value in self.analysis.agents
+            and inner.func.attr.value in ("register_for_llm", "register_for_execution")
+            and len(call.args) == 1
+            and call.args[0].keyword is None
+        ):
+            return
+        owner = inner.func.value.value
+        if inner.func.attr.value == "register_for_execution":
+            self._executions[index] = owner
+            return
+        args = {a.keyword.value: a for a in inner.args if a.keyword is not None}
+        plan = plans.setdefault(owner, _Plan())
+        plan.tools.append(_tool_code(call.args[0].value, args.get("name"), args.get("description")))
+        plan.last_index = max(plan.last_index, index)
+        plan.registrations.add(index)
 
     def _annotated(self, function: cst.FunctionDef) -> cst.FunctionDef:
         """v0.4's FunctionTool needs a type hint on every parameter (v0.2 took any function): ``Any`` where none."""
