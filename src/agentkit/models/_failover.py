@@ -1,21 +1,23 @@
 """``FailoverChatCompletionClient``: one ``ChatCompletionClient`` over an ordered chain of members.
 
-Retries with backoff, fails over by error class, guards streams, breaks circuits, routes by capability and
-(opt-in) hedges. The happy path calls the first member directly: no retry machinery, no task, one timer
-handle; everything else is built only once something fails.
+Retries with backoff, fails over by error class, recovers broken streams, breaks circuits, routes by
+capability and (opt-in) hedges. The happy path calls the first member directly: no retry machinery, no task,
+one armed time limit; everything else is built only once something fails.
+
+The client is split by idea: members (``_failover_member``), per-call state (``_failover_call``), policy and
+planning (``_failover_plan``), accounting (``_failover_accounting``), streams and their recovery
+(``_failover_stream``), hedging (``_failover_hedge``) and refusal detection (``_refusal``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
-import time
-from collections.abc import AsyncGenerator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal
 
-from autogen_core import EVENT_LOGGER_NAME, CancellationToken, Component, ComponentModel
+from autogen_core import CancellationToken, Component, ComponentModel
 from autogen_core.models import (
     ChatCompletionClient,
     CreateResult,
@@ -29,35 +31,21 @@ from opentelemetry import trace
 from pydantic import BaseModel, Field
 from typing_extensions import Self
 
-from .._callinfo import attempt_sink, set_answered_by
+from .._callinfo import set_answered_by
 from .._clock import SYSTEM_CLOCK, Clock
 from .._redaction import exception_attributes, redact_component, reject_redacted
 from .._utils import to_seconds
-from ..events import ModelAttemptEvent, emit
-from ..exceptions import (
-    ConfigurationError,
-    ContentFilteredError,
-    DeadlineExceededError,
-    FailoverError,
-    IncompleteStreamError,
-    NoEligibleMemberError,
-)
-from ..usage import CallRecord
+from ..exceptions import ConfigurationError, ContentFilteredError, IncompleteStreamError
 from ._breaker import CircuitBreaker, CircuitState
+from ._failover_accounting import FailoverAccounting
 from ._failover_call import Call, Failure, Opened, aclose_quietly, outcome_of
 from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
+from ._failover_plan import FailoverPlanning
 from ._failover_stream import stream_completion
-from ._policy import (
-    ErrorClass,
-    PolicyAction,
-    PolicyHook,
-    classify_error,
-    resolve_policy,
-    retry_after_seconds,
-)
+from ._policy import PolicyAction, PolicyHook, resolve_policy
 from ._refusal import StopSlot, open_slot
-from ._routing import estimate_tokens, ineligibility, model_name_of, shape_of
+from ._routing import estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
 
 __all__ = (
@@ -70,8 +58,7 @@ __all__ = (
 _tracer = trace.get_tracer("agentkit")
 _NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
 _MISSING: Any = object()
-_event_logger = logging.getLogger(EVENT_LOGGER_NAME)
-_NOT_HEALTH = frozenset({ErrorClass.CONTEXT_LENGTH, ErrorClass.CONTENT_FILTER, ErrorClass.BAD_REQUEST})
+_OTEL_FROM_ENV = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
 _SDK_PROVIDERS = ("openai", "anthropic")  # provider paths and AutoGen's short names of SDK-backed clients
 
 StreamRecovery = Literal["auto", "restart", "off"]
@@ -79,9 +66,6 @@ StreamRecovery = Literal["auto", "restart", "off"]
 
 HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
 """``(messages, extra_create_args) -> bool``: whether a request is safe to send twice."""
-
-
-_OTEL_FROM_ENV = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
 
 
 def _start_span(name: str) -> trace.Span | None:
@@ -125,7 +109,9 @@ class FailoverChatCompletionClientConfig(BaseModel):
     token_counting: Literal["estimate", "primary"] = "estimate"
 
 
-class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatCompletionClientConfig]):
+class FailoverChatCompletionClient(
+    FailoverPlanning, FailoverAccounting, ChatCompletionClient, Component[FailoverChatCompletionClientConfig]
+):
     """A ``ChatCompletionClient`` that tries an ordered chain of member clients until one answers.
 
     Drop it in wherever AutoGen takes a ``model_client``. Each failure is classified by HTTP status and
@@ -307,225 +293,6 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
             raise ConfigurationError(
                 "member", f"no member named {name!r}.", f"Use one of {self.member_names}."
             ) from None
-
-    # ------------------------------------------------------------------ policy
-
-    def _decide(self, error: Exception) -> tuple[ErrorClass, PolicyAction]:
-        error_class = classify_error(error)
-        if self.policy is not None:
-            chosen = self.policy(error, error_class)
-            if chosen is not None:
-                return error_class, PolicyAction(chosen)
-        return error_class, self._policy_table[error_class]
-
-    def _retry_wait(
-        self, member: Member, call: Call, error: Exception, action: PolicyAction, attempt: int
-    ) -> float | None:
-        """Seconds to wait before retrying ``member``, or ``None`` when it must not be retried."""
-        if action is not PolicyAction.RETRY or attempt >= member.max_attempts:
-            return None
-        if member.breaker.state is CircuitState.OPEN:
-            return None
-        if call.token is not None and call.token.is_cancelled():
-            return None
-        if self._wait is None:
-            from tenacity import wait_exponential, wait_random
-
-            self._wait = wait_exponential(multiplier=self.backoff_initial, max=self.backoff_max) + wait_random(
-                0, self.backoff_jitter
-            )
-        wait = float(self._wait(_RetryState(attempt)))
-        asked = retry_after_seconds(error, now=self.clock.now())
-        if asked is not None:
-            wait = max(wait, min(asked, self.max_retry_after))
-        if call.deadline is not None and self.clock.monotonic() + wait >= call.deadline:
-            return None
-        return wait
-
-    # ------------------------------------------------------------------ planning
-
-    def _plan(self, call: Call) -> Iterator[Member]:
-        """Members to try for this call, in order, skipping (with a reason) those that cannot serve it."""
-        eligible: list[Member] = []
-        if self.route_by_capabilities:
-            shape = call.shape = shape_of(call.messages, call.tools, call.json_output)
-            for m in self._members:
-                reason = ineligibility(shape, m.info, m.context_window)
-                if reason is None:
-                    eligible.append(m)
-                else:
-                    call.skipped[m.name] = reason
-            if not eligible:
-                raise NoEligibleMemberError(call.skipped)
-        else:
-            eligible = self._members
-        for m in eligible:
-            if m.breaker.allows():
-                break
-        else:
-            # Every circuit is open: rather than "nothing available", probe the one that recovers soonest.
-            soonest = min(eligible, key=lambda m: m.breaker.open_until or 0.0)
-            for m in eligible:
-                if m is not soonest:
-                    call.skipped[m.name] = "circuit open"
-            self._check_continue(call)
-            yield soonest
-            return
-        for m in eligible:
-            if call.min_window is not None and (m.context_window is not None and m.context_window <= call.min_window):
-                call.skipped[m.name] = f"context window {m.context_window} is not larger than {call.min_window}"
-                continue
-            if not m.breaker.allows():
-                call.skipped[m.name] = "circuit open"
-                continue
-            if not self._check_continue(call):
-                return
-            yield m
-
-    def _check_continue(self, call: Call) -> bool:
-        if call.token is not None and call.token.is_cancelled():
-            raise asyncio.CancelledError()
-        return call.deadline is None or self.clock.monotonic() < call.deadline
-
-    def _after_failure(self, member: Member, call: Call, failure: Failure) -> None:
-        if failure.action is PolicyAction.RAISE:
-            raise failure.error
-        if failure.action is PolicyAction.FAILOVER_LARGER_CONTEXT:
-            window = member.context_window
-            if window is not None:
-                call.min_window = max(window, call.min_window or 0)
-
-    def _all_failed(self, call: Call) -> FailoverError:
-        errors = [e for _, e in call.errors]
-        attempts = list(call.errors)
-        deadline_passed = call.deadline is not None and self.clock.monotonic() >= call.deadline
-        if deadline_passed:
-            elapsed = self.clock.monotonic() - call.started
-            late = DeadlineExceededError(
-                f"failover deadline of {self.deadline:g}s passed", deadline_s=self.deadline, elapsed_s=elapsed
-            )
-            errors.append(late)
-            attempts.append(("deadline", late))
-        if not errors:
-            reasons = call.skipped or {m.name: "not tried" for m in self._members}
-            return FailoverError(
-                "No member could be tried: " + "; ".join(f"{k}: {v}" for k, v in reasons.items()),
-                [NoEligibleMemberError(reasons)],
-                [("(all)", NoEligibleMemberError(reasons))],
-            )
-        tried = len({name for name, _ in call.errors})
-        what = "the deadline passed" if deadline_passed else f"all {tried} member(s) tried failed"
-        message = f"FailoverChatCompletionClient: {what} ({len(call.errors)} attempt(s))"
-        if call.skipped:
-            message += "; skipped: " + "; ".join(f"{k}: {v}" for k, v in call.skipped.items())
-        return FailoverError(message, errors, attempts)
-
-    # ------------------------------------------------------------------ accounting
-
-    def _attempt_span(self, call: Call, member: Member, latency: float, attributes: dict[str, Any]) -> None:
-        """A child span for one attempt, only when the call's span is recorded (free otherwise)."""
-        if call.span is None or not call.span.is_recording():
-            return
-        end = time.time_ns()
-        span = _tracer.start_span(
-            f"agentkit.failover.attempt {member.name}",
-            context=trace.set_span_in_context(call.span),
-            attributes={f"agentkit.{k}": v for k, v in attributes.items()},
-            start_time=end - int(latency * 1e9),
-        )
-        if attributes.get("error"):
-            span.set_status(trace.StatusCode.ERROR, str(attributes["error"]))
-        span.end(end_time=end)
-
-    def _record_ok(self, member: Member, call: Call, result: CreateResult, started: float) -> None:
-        member.breaker.record_success()
-        if call.span is not None and call.span.is_recording():
-            latency = self.clock.monotonic() - started
-            call.span.set_attribute("agentkit.answered_by", member.name)
-            attributes: dict[str, Any] = {
-                "member": member.name,
-                "model": member.model,
-                "attempt": call.attempts,
-                "outcome": "ok",
-            }
-            self._attempt_span(call, member, latency, attributes)
-        usage = result.usage
-        self._total_usage.prompt_tokens += usage.prompt_tokens
-        self._total_usage.completion_tokens += usage.completion_tokens
-        if not result.cached:
-            self._actual_usage.prompt_tokens += usage.prompt_tokens
-            self._actual_usage.completion_tokens += usage.completion_tokens
-        if _event_logger.isEnabledFor(logging.INFO):
-            emit(
-                ModelAttemptEvent(
-                    member=member.name,
-                    model=member.model,
-                    attempt=call.attempts,
-                    outcome="ok",
-                    error_class=None,
-                    error=None,
-                    latency_s=self.clock.monotonic() - started,
-                    stream=call.stream,
-                )
-            )
-
-    def _record_failed(
-        self,
-        member: Member,
-        call: Call,
-        error: BaseException,
-        error_class: ErrorClass | None,
-        outcome: str,
-        started: float,
-        usage: RequestUsage | None = None,
-    ) -> None:
-        latency = self.clock.monotonic() - started
-        if isinstance(error, Exception):
-            call.errors.append((member.name, error))
-        emit(
-            ModelAttemptEvent(
-                member=member.name,
-                model=member.model,
-                attempt=call.attempts,
-                outcome=outcome,
-                error_class=None if error_class is None else error_class.value,
-                error=type(error).__name__,
-                latency_s=latency,
-                stream=call.stream,
-            )
-        )
-        if call.span is not None:
-            attributes: dict[str, Any] = {
-                "member": member.name,
-                "model": member.model,
-                "attempt": call.attempts,
-                "outcome": outcome,
-                "error_class": "" if error_class is None else error_class.value,
-                "error": type(error).__name__,
-            }
-            call.span.add_event("agentkit.failover.attempt_failed", attributes)
-            self._attempt_span(call, member, latency, attributes)
-        sink = attempt_sink()
-        if sink is not None:
-            sink(
-                CallRecord(
-                    model=member.model,
-                    provider=member.provider,
-                    member=member.name,
-                    prompt_tokens=usage.prompt_tokens if usage is not None else 0,
-                    completion_tokens=usage.completion_tokens if usage is not None else 0,
-                    latency_s=latency,
-                    stream=call.stream,
-                    outcome="cancelled" if outcome in ("cancelled", "hedge_lost") else "error",
-                    error=type(error).__name__,
-                )
-            )
-
-    def _health(self, member: Member, error_class: ErrorClass) -> None:
-        if error_class in _NOT_HEALTH:
-            member.breaker.release()
-        else:
-            member.breaker.record_failure()
 
     # ------------------------------------------------------------------ create
 
@@ -900,12 +667,3 @@ class FailoverChatCompletionClient(ChatCompletionClient, Component[FailoverChatC
 
     def __repr__(self) -> str:
         return f"FailoverChatCompletionClient(members={list(self.member_names)!r})"
-
-
-class _RetryState:
-    """The one field tenacity's wait strategies read."""
-
-    __slots__ = ("attempt_number",)
-
-    def __init__(self, attempt_number: int) -> None:
-        self.attempt_number = attempt_number
