@@ -129,3 +129,39 @@ def make_token_client(url: str, scope: str, *, max_total_tokens: int) -> Metered
     )
     inner = ScriptedChatCompletionClient(["one two three"], model=MODEL, when_exhausted="repeat_last")
     return MeteredChatCompletionClient(inner, budget=budget, prices=PRICES, model=MODEL, default_max_output_tokens=20)
+
+
+class Unavailable(Exception):
+    """A provider's 503 (what a scripted primary raises)."""
+
+    status_code = 503
+
+
+def failover_client(url: str, *, primary_fails: bool) -> Any:
+    """A failover chain ``primary`` → ``backup`` whose breakers are shared through Redis."""
+    from agentkit.models import FailoverChatCompletionClient, FailoverMember
+    from agentkit.testing import Scripted
+
+    primary_step: Any = Scripted(raises=Unavailable("down")) if primary_fails else "from the primary"
+    primary = ScriptedChatCompletionClient([primary_step], model="p-model", when_exhausted="repeat_last")
+    backup = ScriptedChatCompletionClient(["from the backup"], model="b-model", when_exhausted="repeat_last")
+    return FailoverChatCompletionClient(
+        [FailoverMember(primary, name="primary"), FailoverMember(backup, name="backup")],
+        max_attempts=1,
+        failure_threshold=2,
+        cooldown=60,
+        circuit_store=url,
+    )
+
+
+def open_with_failover(url: str, out: Any) -> None:
+    """Process entry point: two calls whose primary fails open its circuit fleet-wide; report the state here."""
+
+    async def main() -> str:
+        client = failover_client(url, primary_fails=True)
+        for _ in range(2):
+            await client.create(MESSAGES)
+        await client.close()  # waits for the breaker's transition to reach Redis
+        return str(client.circuit_state("primary").value)
+
+    out.put(asyncio.run(main()))

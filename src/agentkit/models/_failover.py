@@ -107,6 +107,7 @@ class FailoverChatCompletionClientConfig(BaseModel):
     route_by_capabilities: bool = True
     strict_stream_finish: bool = True
     token_counting: Literal["estimate", "primary"] = "estimate"
+    circuit_store: str | None = None
 
 
 class FailoverChatCompletionClient(
@@ -167,6 +168,9 @@ class FailoverChatCompletionClient(
         token_counting: ``"estimate"`` (default, offline) or ``"primary"`` (the first member's own
             ``count_tokens``, which may download tiktoken encodings).
         clock: Where time is read and slept (tests inject ``ManualClock``; not serialised).
+        circuit_store: Share the members' circuit breakers with every worker process through Redis: a URL
+            (``"redis://host:6379/0"``), a ``redis.asyncio.Redis`` client or an ``agentkit.backends.RedisStore``
+            (see docs/scale-out.md). One round trip per call; ``None`` keeps breakers in this process.
     """
 
     component_type = "model"
@@ -198,6 +202,7 @@ class FailoverChatCompletionClient(
         route_by_capabilities: bool = True,
         strict_stream_finish: bool = True,
         token_counting: Literal["estimate", "primary"] = "estimate",
+        circuit_store: Any = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         if isinstance(members, (ChatCompletionClient, FailoverMember)) or not members:
@@ -240,6 +245,11 @@ class FailoverChatCompletionClient(
         self.route_by_capabilities = route_by_capabilities
         self.strict_stream_finish = strict_stream_finish
         self.token_counting = token_counting
+        self._circuits: Any = None  # agentkit.backends.SharedCircuits: breakers shared by every process
+        if circuit_store is not None:
+            from ..backends._circuit import circuit_store as _shared_circuits
+
+            self._circuits = _shared_circuits(circuit_store)
         self._members: list[Member] = []
         used: set[str] = set()
         for index, item in enumerate(members):
@@ -329,6 +339,8 @@ class FailoverChatCompletionClient(
         call = self._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, False)
         span = call.span = _start_span("agentkit.failover.create")
         try:
+            if self._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
+                await self._circuits.refresh([m.breaker for m in self._members])
             plan = self._plan(call)
             if self._hedging(call):
                 won = await create_hedged(self, call, plan)
@@ -520,6 +532,8 @@ class FailoverChatCompletionClient(
 
     async def close(self) -> None:
         """Close every member (all are closed even if one fails; the first error is then raised)."""
+        if self._circuits is not None:
+            await self._circuits.flush()  # breaker transitions still on their way to Redis
         errors: list[Exception] = []
         for member in self._members:
             try:
@@ -604,6 +618,7 @@ class FailoverChatCompletionClient(
             route_by_capabilities=self.route_by_capabilities,
             strict_stream_finish=self.strict_stream_finish,
             token_counting=self.token_counting,
+            circuit_store=self._circuits.store.url if self._circuits is not None else None,
         )
 
     @classmethod
@@ -663,6 +678,7 @@ class FailoverChatCompletionClient(
             route_by_capabilities=config.route_by_capabilities,
             strict_stream_finish=config.strict_stream_finish,
             token_counting=config.token_counting,
+            circuit_store=config.circuit_store,
         )
 
     def __repr__(self) -> str:

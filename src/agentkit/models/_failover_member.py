@@ -163,7 +163,11 @@ class Member:
             else None
         )
         self.breaker = CircuitBreaker(
-            name, failure_threshold=owner.failure_threshold, cooldown_s=owner.cooldown, clock=owner.clock
+            name,
+            failure_threshold=owner.failure_threshold,
+            cooldown_s=owner.cooldown,
+            clock=owner.clock,
+            store=owner._circuits,
         )
 
 

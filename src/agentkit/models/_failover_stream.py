@@ -61,6 +61,8 @@ async def stream_completion(
     call = client._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, True)
     span = call.span = client._span("agentkit.failover.create_stream")
     try:
+        if client._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
+            await client._circuits.refresh([m.breaker for m in client._members])
         plan = client._plan(call)
         opened: Opened | None = None
         if client._hedging(call):
