@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from autogen_agentchat.base import TerminationCondition
+from autogen_core.models import ChatCompletionClient
 
 from agentkit.backends import SharedBudget
 from agentkit.conditions import BudgetTermination
+from agentkit.models import FailoverChatCompletionClient
+from agentkit.testing import ScriptedChatCompletionClient
 from agentkit.usage import UsageLedger
 
 from . import ComponentCase
@@ -34,3 +37,20 @@ async def _check_shared_budget(original: Any, loaded: Any) -> None:
 
 
 CASES = [ComponentCase("budget-termination-redis-store", _shared_budget, TerminationCondition, _check_shared_budget)]
+
+
+def _shared_breakers() -> FailoverChatCompletionClient:
+    primary = ScriptedChatCompletionClient(["fine"], model="p-model", when_exhausted="repeat_last")
+    backup = ScriptedChatCompletionClient(["fine"], model="b-model", when_exhausted="repeat_last")
+    return FailoverChatCompletionClient([primary, backup], circuit_store="redis://127.0.0.1:6390/0?namespace=prod")
+
+
+async def _check_shared_breakers(original: Any, loaded: Any) -> None:
+    for client in (original, loaded):
+        assert client.dump_component().config["circuit_store"] == "redis://127.0.0.1:6390/0?namespace=prod"
+        assert all(client.breaker(name).store is not None for name in client.member_names)
+
+
+CASES.append(
+    ComponentCase("failover-redis-circuit-store", _shared_breakers, ChatCompletionClient, _check_shared_breakers)
+)
