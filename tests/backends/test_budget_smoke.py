@@ -72,3 +72,23 @@ async def test_a_failed_call_is_released_and_not_billed(flushed: str) -> None:
     result = await client.create(MESSAGES)  # the failed call used no headroom
     assert result.content == "fine"
     assert (await shared_of(client).usage()).requests == 1
+
+
+async def test_scope_ttl_and_reset(flushed: str) -> None:
+    import redis.asyncio as redis_asyncio
+
+    client = make_client(flushed + "?scope_ttl=600", "run:42", max_requests=3)
+    shared = shared_of(client)
+    await run_calls(client, 3)
+    admin = redis_asyncio.from_url(flushed)
+    ttl = await admin.pttl(shared.keys[0])
+    assert 0 < ttl <= 600_000  # per-run data expires on its own
+    assert shared.keys[0] == "agentkit:default:{budget:run:42}:totals"
+    other_client = make_client(flushed, "run:43", max_requests=3)
+    await run_calls(other_client, 1)
+    other = shared_of(other_client)
+    await shared.reset()
+    assert await admin.exists(shared.keys[0]) == 0
+    assert (await other.usage()).requests == 1  # reset() is per scope
+    assert (await run_calls(make_client(flushed, "run:42", max_requests=3), 3))["ok"] == 3  # headroom is back
+    await admin.aclose()

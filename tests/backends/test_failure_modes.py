@@ -110,3 +110,17 @@ async def test_fail_open_still_enforces_the_local_budget(own_server: RedisServer
 
     with pytest.raises(BudgetExceededError):  # never a silent unlimited budget
         await client.create(MESSAGES)
+
+
+async def test_shared_breakers_fail_closed_or_fall_back_to_local(own_server: RedisServer) -> None:
+    from ._workload import failover_client
+
+    closed = failover_client(own_server.url + "?timeout=0.3", primary_fails=False)
+    opened = failover_client(own_server.url + "?timeout=0.3&on_unavailable=open&namespace=b", primary_fails=False)
+    assert (await closed.create(MESSAGES)).content == "from the primary"
+    own_server.stop()
+    with pytest.raises(StoreUnavailableError) as caught:
+        await asyncio.wait_for(closed.create(MESSAGES), 30)
+    assert caught.value.operation == "circuit"
+    result = await asyncio.wait_for(opened.create(MESSAGES), 30)  # this process's own breakers decide
+    assert result.content == "from the primary"
