@@ -178,7 +178,7 @@ def main() -> int:
         server_context = local_redis_server()
         server = server_context.__enter__()
         # A generous per-operation timeout: the machine is shared, and fail-closed would refuse calls otherwise.
-        url = server.url + "?timeout=10"
+        url = server.url + "?timeout=30"
     except FileNotFoundError as error:
         print(f"bench_redis: skipped: {error}", file=sys.stderr)
         return 0
