@@ -1,4 +1,4 @@
-"""The metered client reads AutoGen's LLMCallEvent without showing your log handlers anything new."""
+"""The metered client reads the usage details AutoGen drops off the wire, without touching AutoGen's event logger."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from autogen_core import EVENT_LOGGER_NAME
 from autogen_core.models import UserMessage
 
 from agentkit.models import MeteredChatCompletionClient
-from agentkit.models._metered_capture import parse_response
+from agentkit.models._wire_tap import usage_details
 from agentkit.testing import FakeProvider, Reply
 from agentkit.usage import UsageLedger
 
@@ -51,8 +51,9 @@ async def test_details_captured_and_hidden_from_handlers(fp: FakeProvider) -> No
         logging.getLogger().removeHandler(collect)
     (record,) = ledger.records
     assert (record.cached_input_tokens, record.reasoning_tokens) == (40, 4)
-    if events.level == logging.INFO - 1:  # the capture enabled the logger itself: nothing new may show
+    if events.getEffectiveLevel() > logging.INFO:  # the capture leaves the logger alone: nothing new may show
         assert [r for r in collect.records if r.name == EVENT_LOGGER_NAME] == []
+    assert events.level != logging.INFO - 1
 
 
 async def test_a_level_you_set_shows_every_event(fp: FakeProvider, caplog: pytest.LogCaptureFixture) -> None:
@@ -63,31 +64,32 @@ async def test_a_level_you_set_shows_every_event(fp: FakeProvider, caplog: pytes
     assert ledger.records[0].cached_input_tokens == 40
 
 
-def test_parse_response_shapes() -> None:
-    anthropic = parse_response(
-        {
-            "model": "claude-haiku-4-5",
-            "usage": {
-                "input_tokens": 10,
-                "output_tokens": 3,
-                "cache_read_input_tokens": 100,
-                "cache_creation_input_tokens": 20,
-            },
-        }
+def test_usage_details_shapes() -> None:
+    from anthropic.types import Usage
+    from openai.types import CompletionUsage
+
+    anthropic = usage_details(
+        "claude-haiku-4-5",
+        Usage.model_validate(
+            {"input_tokens": 10, "output_tokens": 3, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 20}
+        ),
     )
+    assert anthropic is not None
     assert (anthropic.prompt_tokens, anthropic.cached_input_tokens, anthropic.cache_write_tokens) == (130, 100, 20)
-    openai = parse_response({"model": "gpt-4o", "usage": {"prompt_tokens": 7, "completion_tokens": 2}})
+    openai = usage_details("gpt-4o", CompletionUsage(prompt_tokens=7, completion_tokens=2, total_tokens=9))
+    assert openai is not None
     assert (openai.prompt_tokens, openai.cached_input_tokens, openai.reasoning_tokens) == (7, 0, 0)
-    bare = parse_response({"model": 3})
-    assert bare.model is None
-    assert bare.prompt_tokens is None
+    assert usage_details(3, None) is None
+    unnamed = usage_details(3, CompletionUsage(prompt_tokens=1, completion_tokens=1, total_tokens=2))
+    assert unnamed is not None
+    assert unnamed.model is None
 
 
 async def test_anthropic_stream_usage_with_cache_writes_is_read_off_the_events() -> None:
     """FakeProvider has no cache-write tokens to send, so feed the tap the SDK's own event types directly."""
     from anthropic.types import RawMessageDeltaEvent, RawMessageStartEvent, RawMessageStopEvent
 
-    from agentkit.models import _metered_capture as capture
+    from agentkit.models import _wire_tap as wire
 
     usage = {"input_tokens": 100, "output_tokens": 1, "cache_read_input_tokens": 0, "cache_creation_input_tokens": 900}
     message = {"id": "m", "type": "message", "role": "assistant", "model": "claude-haiku-4-5", "content": []}
@@ -109,13 +111,14 @@ async def test_anthropic_stream_usage_with_cache_writes_is_read_off_the_events()
             except StopIteration:
                 raise StopAsyncIteration from None
 
-    slot, token = capture.begin()
+    record, token = wire.open_record()
     try:
-        seen = [event async for event in capture._AnthropicStream(SdkStream(), slot)]
+        seen = [event async for event in wire._AnthropicStream(SdkStream(), record)]
     finally:
-        capture.end(token)
+        wire.close_record(record, token)
     assert seen == events  # passed through untouched
-    assert slot.response is not None
-    details = capture.parse_response(slot.response)
+    details = record.details
+    assert details is not None
     assert (details.prompt_tokens, details.cache_write_tokens, details.completion_tokens) == (1000, 900, 40)
+    assert record.stop_reason == "end_turn"
     assert details.matches(100, 40)  # what AutoGen reports for this stream: uncached input, final output

@@ -6,7 +6,7 @@ one armed time limit; everything else is built only once something fails.
 
 The client is split by idea: members (``_failover_member``), per-call state (``_failover_call``), policy and
 planning (``_failover_plan``), accounting (``_failover_accounting``), streams and their recovery
-(``_failover_stream``), hedging (``_failover_hedge``) and refusal detection (``_refusal``).
+(``_failover_stream``), hedging (``_failover_hedge``); refusals are read off the wire (``_wire_tap``).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merg
 from ._failover_plan import FailoverPlanning
 from ._failover_stream import stream_completion
 from ._policy import PolicyAction, PolicyHook, resolve_policy
-from ._refusal import StopSlot, open_slot
 from ._routing import estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
+from ._wire_tap import WireRecord, close_record, open_record
 
 __all__ = (
     "FailoverChatCompletionClient",
@@ -379,7 +379,7 @@ class FailoverChatCompletionClient(
             limit = "attempt_timeout"
             if call.deadline is not None and (expires is None or call.deadline < expires):
                 expires, limit, timeout = call.deadline, "deadline", call.deadline - started
-            slot = open_slot() if member.anthropic else None
+            slot, slot_token = open_record() if member.anthropic else (None, None)
             try:
                 with TimeoutScope(self.clock, expires, limit, timeout or 0.0):
                     result = await member.client.create(
@@ -407,6 +407,9 @@ class FailoverChatCompletionClient(
                 lost = member.name in call.losers
                 self._record_failed(member, call, error, None, "hedge_lost" if lost else "cancelled", started)
                 raise
+            finally:
+                if slot is not None and slot_token is not None:
+                    close_record(slot, slot_token)
             if result.finish_reason == "content_filter" or slot is not None:  # a refusal? (free otherwise)
                 refused = self._refusal(member, result, slot, ())
                 if refused is not None:
@@ -417,7 +420,7 @@ class FailoverChatCompletionClient(
     # ------------------------------------------------------------------ refusals
 
     def _refusal(
-        self, member: Member, result: CreateResult, slot: StopSlot | None, partial: Sequence[str]
+        self, member: Member, result: CreateResult, slot: WireRecord | None, partial: Sequence[str]
     ) -> ContentFilteredError | None:
         """A :class:`ContentFilteredError` when ``result`` is a refusal, else ``None`` (one comparison)."""
         if result.finish_reason == "content_filter":
@@ -480,7 +483,7 @@ class FailoverChatCompletionClient(
             call.attempts += 1
             started = self.clock.monotonic()
             member.breaker.begin()
-            slot = open_slot() if member.anthropic else None
+            slot, slot_token = open_record() if member.anthropic else (None, None)  # open until the SDK call
             agen = member.client.create_stream(
                 messages,
                 tools=call.tools,
@@ -511,6 +514,9 @@ class FailoverChatCompletionClient(
             else:
                 dog.arrived()
                 return Opened(member, agen, first, dog, started, slot)
+            finally:
+                if slot is not None and slot_token is not None:
+                    close_record(slot, slot_token)
             dog.close()
             await aclose_quietly(agen)
             error_class, action = self._decide(error)

@@ -12,7 +12,7 @@ from opentelemetry import trace
 from pydantic import BaseModel
 
 from ._policy import ErrorClass, PolicyAction
-from ._refusal import StopSlot
+from ._wire_tap import WireRecord
 
 if TYPE_CHECKING:
     from ._failover_member import Member
@@ -45,7 +45,7 @@ class Opened:
         first: Any,
         dog: StreamWatchdog,
         started: float,
-        slot: StopSlot | None,
+        slot: WireRecord | None,
     ) -> None:
         self.member = member
         self.agen = agen

@@ -18,8 +18,8 @@ from .._callinfo import AnsweredBy
 from .._utils import to_seconds
 from ..exceptions import ConfigurationError
 from ._breaker import CircuitBreaker
-from ._refusal import watch_anthropic_refusals
 from ._routing import context_window_of, model_name_of, provider_of
+from ._wire_tap import tap
 
 if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
@@ -153,8 +153,9 @@ class Member:
             _disable_sdk_retries(spec.client)
         module = type(spec.client).__module__
         # Anthropic's stop_reason "refusal" reaches AutoGen's CreateResult as finish_reason "unknown"; the
-        # member's SDK is watched so a refusal is told apart from a cut stream.
-        self.anthropic = module.startswith("autogen_ext.models.anthropic") and watch_anthropic_refusals(spec.client)
+        # member's own SDK client is tapped (after its SDK retries were disabled above, which replaces it) so a
+        # refusal is told apart from a cut stream, and a metered client outside reads usage details off it.
+        self.anthropic = tap(spec.client) == "anthropic"
         self.prefill = spec.prefill if spec.prefill is not None else self.provider == "anthropic"
         # OpenAI clients report usage on streams only when asked; a failover client's totals need it.
         self.stream_args: dict[str, Any] | None = (

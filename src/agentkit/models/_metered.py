@@ -30,7 +30,7 @@ from ..exceptions import BudgetExceededError, ConfigurationError
 from ..pricing import PriceTable, PriceTableConfig
 from ..pricing._table import as_price_table
 from ..usage import CallRecord, UsageLedger
-from . import _metered_capture as capture
+from . import _wire_tap as wire
 
 if TYPE_CHECKING:
     from ..conditions._budget import BudgetReservation, BudgetTermination
@@ -158,9 +158,10 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
     the client that answered — a failover member without a known price is recorded unpriced
     (``cost_usd=None``, with an :class:`~agentkit.pricing.UnpricedModelWarning`), never at another member's
     price. For OpenAI and Anthropic calls, streamed or not, cached-input, cache-write and reasoning tokens and
-    the served model name come from the provider's response (``capture_usage_details``; see
-    ``agentkit.models._metered_capture``: the response AutoGen logs, and for streams the usage read off the
-    wire), so a streamed call costs exactly what the same call costs unstreamed. OpenAI streams report no
+    the served model name come from the provider's response (``capture_usage_details``: the client taps the
+    SDK client of each OpenAI/Anthropic client it wraps — that instance only, see
+    ``agentkit.models._wire_tap`` — and reads the response, or a stream's usage events, off the wire), so a
+    streamed call costs exactly what the same call costs unstreamed. OpenAI streams report no
     usage unless asked: with ``request_stream_usage`` (default: automatically when an
     OpenAI client is inside) the client adds ``stream_options={"include_usage": True}`` to
     ``extra_create_args`` unless you set ``stream_options`` yourself. A result without usage (0/0 tokens
@@ -206,7 +207,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         budget: Budget for admission control (not serialised).
         request_stream_usage: Ask OpenAI streams for their usage chunk (``None`` = when OpenAI is inside).
         capture_usage_details: Read cached/reasoning tokens and the served model from the provider response
-            (AutoGen's ``LLMCallEvent``; for streams, the SDK stream's usage events).
+            (read off the wire by a tap on the wrapped clients' own SDK clients; for streams, the usage events).
         default_max_output_tokens: Output cap assumed for the worst case when the request sets none.
         on_refusal: ``"raise"`` or ``"stop"``.
         prompt_estimator: ``(messages, tools) -> tokens`` for the worst case (not serialised).
@@ -278,9 +279,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         self._request_stream_usage = request_stream_usage
         self._add_stream_usage = _contains_openai(inner) if request_stream_usage is None else request_stream_usage
         self._capture = capture_usage_details
-        if capture_usage_details:
-            capture.install()
-            capture.install_stream_taps()
+        if capture_usage_details:  # this client's own leaves only: no SDK class is patched
+            for leaf in leaves:
+                wire.tap(leaf)
         self._default_max_output = default_max_output_tokens
         self._on_refusal: RefusalMode = on_refusal
         self._prompt_estimator = prompt_estimator or estimate_prompt_tokens
@@ -356,9 +357,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
         slot_token = None
-        slot: Any = None
+        slot: wire.WireRecord | None = None
         if self._capture:
-            slot, slot_token = capture.begin()
+            slot, slot_token = wire.open_record()
         started_at = self._clock.now()
         start = self._clock.monotonic()
         try:
@@ -372,7 +373,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
             )
             latency = self._clock.monotonic() - start
             self._record_result(
-                result, agent, latency, None, False, started_at, slot.response if slot is not None else None, messages
+                result, agent, latency, None, False, started_at, slot.details if slot is not None else None, messages
             )
             return result
         except BaseException as exc:
@@ -380,8 +381,8 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
                 self._record_failure(exc, agent, self._clock.monotonic() - start, False, started_at)
             raise
         finally:
-            if slot_token is not None:
-                capture.end(slot_token)
+            if slot is not None and slot_token is not None:
+                wire.close_record(slot, slot_token)
             _restore(sink_token)
             if reservation is not None:
                 if self._budget.store is None:  # type: ignore[union-attr]
@@ -417,9 +418,9 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
         slot_token = None
-        slot: Any = None
+        slot: wire.WireRecord | None = None
         if self._capture:
-            slot, slot_token = capture.begin()
+            slot, slot_token = wire.open_record()
         started_at = self._clock.now()
         clock = self._clock
         start = clock.monotonic()
@@ -443,17 +444,17 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
                     streamed.append(item)
                 yield item
             if result is not None:
-                response = slot.response if slot is not None else None
+                details = slot.details if slot is not None else None
                 self._record_result(
-                    result, agent, clock.monotonic() - start, ttft, True, started_at, response, messages, streamed
+                    result, agent, clock.monotonic() - start, ttft, True, started_at, details, messages, streamed
                 )
         except BaseException as exc:
             if not reported[0]:
                 self._record_failure(exc, agent, clock.monotonic() - start, True, started_at, ttft)
             raise
         finally:
-            if slot_token is not None:
-                capture.end(slot_token)
+            if slot is not None and slot_token is not None:
+                wire.close_record(slot, slot_token)
             _restore(sink_token)
             if reservation is not None:
                 if self._budget.store is None:  # type: ignore[union-attr]
@@ -484,7 +485,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         ttft: float | None,
         stream: bool,
         started_at: datetime,
-        response: dict[str, Any] | None,
+        details: wire.UsageDetails | None,
         messages: Sequence[LLMMessage],
         streamed: list[str] | None = None,
     ) -> None:
@@ -492,7 +493,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         prompt, completion = usage.prompt_tokens, usage.completion_tokens
         cached_input = cache_write = reasoning = 0
         # The model asked for: the answering failover member's, else this client's. The provider's response
-        # (captured from AutoGen's log, or from the wire for streams) names the model that served it and the
+        # (read off the wire by the tap, streamed or not) names the model that served it and the
         # usage details AutoGen drops; it is used only when it is the response behind this result.
         provider = self._provider
         member = None
@@ -502,20 +503,18 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
             requested, member = answered.model, answered.member
             provider = answered.provider or provider
         served = requested
-        if response is not None:
-            details = capture.parse_response(response)
-            if details.matches(prompt, completion):
-                if details.model:
-                    served = details.model
-                if details.prompt_tokens is not None:
-                    prompt = details.prompt_tokens
-                if details.completion_tokens is not None:
-                    completion = details.completion_tokens
-                cached_input, cache_write, reasoning = (
-                    details.cached_input_tokens,
-                    details.cache_write_tokens,
-                    details.reasoning_tokens,
-                )
+        if details is not None and details.matches(prompt, completion):
+            if details.model:
+                served = details.model
+            if details.prompt_tokens is not None:
+                prompt = details.prompt_tokens
+            if details.completion_tokens is not None:
+                completion = details.completion_tokens
+            cached_input, cache_write, reasoning = (
+                details.cached_input_tokens,
+                details.cache_write_tokens,
+                details.reasoning_tokens,
+            )
         model = requested if answered is not None else served
         estimated = False
         content = result.content
