@@ -7,7 +7,6 @@ real sleeps to synchronise.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from datetime import datetime, timezone
 from typing import Protocol, runtime_checkable
@@ -47,6 +46,8 @@ class SystemClock:
 
     async def sleep(self, seconds: float) -> None:
         """Sleep with ``asyncio.sleep``."""
+        import asyncio  # imported here: `import agentkit` stays light until something sleeps
+
         await asyncio.sleep(max(0.0, seconds))
 
     def __repr__(self) -> str:

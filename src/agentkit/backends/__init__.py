@@ -7,10 +7,15 @@ In-memory stays the default. redis-py (``pip install "autogen-agentkit[redis]"``
 
 from __future__ import annotations
 
-from ._circuit import SharedCircuits
-from ._local_server import RedisServer, local_redis_server
-from ._redis import RedisStore, StoreRecoveredEvent, StoreUnavailableEvent, redact_store_url
-from ._shared_budget import SharedBudget
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._circuit import SharedCircuits
+    from ._local_server import RedisServer, local_redis_server
+    from ._redis import RedisStore, StoreRecoveredEvent, StoreUnavailableEvent, redact_store_url
+    from ._shared_budget import SharedBudget
 
 __all__ = (
     "RedisServer",
@@ -23,7 +28,16 @@ __all__ = (
     "redact_store_url",
 )
 
-for _cls in (RedisServer, RedisStore, SharedBudget, SharedCircuits, StoreRecoveredEvent, StoreUnavailableEvent):
-    _cls.__module__ = __name__
-redact_store_url.__module__ = __name__
-local_redis_server.__module__ = __name__
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "RedisServer": "._local_server",
+        "RedisStore": "._redis",
+        "SharedBudget": "._shared_budget",
+        "SharedCircuits": "._circuit",
+        "StoreRecoveredEvent": "._redis",
+        "StoreUnavailableEvent": "._redis",
+        "local_redis_server": "._local_server",
+        "redact_store_url": "._redis",
+    },
+)

@@ -5,11 +5,16 @@ Every condition is an AutoGen ``TerminationCondition`` and ``Component``; combin
 
 from __future__ import annotations
 
-from ._agent_time import AgentTimeBudgetTermination, AgentTimeBudgetTerminationConfig
-from ._budget import BudgetReservation, BudgetScope, BudgetTermination, BudgetTerminationConfig
-from ._budget_run import BUDGET_STOP_PREFIX, run_with_budget
-from ._deadline import DeadlineTermination, DeadlineTerminationConfig
-from ._turn_latency import TurnLatencyTermination, TurnLatencyTerminationConfig
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._agent_time import AgentTimeBudgetTermination, AgentTimeBudgetTerminationConfig
+    from ._budget import BudgetReservation, BudgetScope, BudgetTermination, BudgetTerminationConfig
+    from ._budget_run import BUDGET_STOP_PREFIX, run_with_budget
+    from ._deadline import DeadlineTermination, DeadlineTerminationConfig
+    from ._turn_latency import TurnLatencyTermination, TurnLatencyTerminationConfig
 
 __all__ = (
     "BUDGET_STOP_PREFIX",
@@ -26,16 +31,20 @@ __all__ = (
     "run_with_budget",
 )
 
-for _cls in (
-    AgentTimeBudgetTermination,
-    AgentTimeBudgetTerminationConfig,
-    BudgetReservation,
-    BudgetTermination,
-    BudgetTerminationConfig,
-    DeadlineTermination,
-    DeadlineTerminationConfig,
-    TurnLatencyTermination,
-    TurnLatencyTerminationConfig,
-    run_with_budget,
-):
-    _cls.__module__ = __name__
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "AgentTimeBudgetTermination": "._agent_time",
+        "AgentTimeBudgetTerminationConfig": "._agent_time",
+        "BUDGET_STOP_PREFIX": "._budget_run",
+        "BudgetReservation": "._budget",
+        "BudgetScope": "._budget",
+        "BudgetTermination": "._budget",
+        "BudgetTerminationConfig": "._budget",
+        "DeadlineTermination": "._deadline",
+        "DeadlineTerminationConfig": "._deadline",
+        "TurnLatencyTermination": "._turn_latency",
+        "TurnLatencyTerminationConfig": "._turn_latency",
+        "run_with_budget": "._budget_run",
+    },
+)

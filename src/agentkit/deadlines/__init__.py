@@ -7,10 +7,27 @@ deadline sets a :class:`WrapUpTermination` so the team stops gracefully at the n
 
 from __future__ import annotations
 
-from ._runner import run_stream_with_deadline, run_with_deadline
-from ._wrap_up import WrapUpTermination, WrapUpTerminationConfig
+from typing import TYPE_CHECKING
 
-__all__ = ("WrapUpTermination", "WrapUpTerminationConfig", "run_stream_with_deadline", "run_with_deadline")
+from .._lazy import lazy_exports
 
-for _obj in (WrapUpTermination, WrapUpTerminationConfig, run_stream_with_deadline, run_with_deadline):
-    _obj.__module__ = __name__
+if TYPE_CHECKING:
+    from ._runner import run_stream_with_deadline, run_with_deadline
+    from ._wrap_up import WrapUpTermination, WrapUpTerminationConfig
+
+__all__ = (
+    "WrapUpTermination",
+    "WrapUpTerminationConfig",
+    "run_stream_with_deadline",
+    "run_with_deadline",
+)
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "WrapUpTermination": "._wrap_up",
+        "WrapUpTerminationConfig": "._wrap_up",
+        "run_stream_with_deadline": "._runner",
+        "run_with_deadline": "._runner",
+    },
+)

@@ -7,10 +7,29 @@ unknown-model policy.
 
 from __future__ import annotations
 
-from ._price import ModelPrice
-from ._table import PriceTable, PriceTableConfig, UnknownModelPolicy, UnpricedModelWarning
+from typing import TYPE_CHECKING
 
-__all__ = ("ModelPrice", "PriceTable", "PriceTableConfig", "UnknownModelPolicy", "UnpricedModelWarning")
+from .._lazy import lazy_exports
 
-for _cls in (ModelPrice, PriceTable, PriceTableConfig, UnpricedModelWarning):
-    _cls.__module__ = __name__
+if TYPE_CHECKING:
+    from ._price import ModelPrice
+    from ._table import PriceTable, PriceTableConfig, UnknownModelPolicy, UnpricedModelWarning
+
+__all__ = (
+    "ModelPrice",
+    "PriceTable",
+    "PriceTableConfig",
+    "UnknownModelPolicy",
+    "UnpricedModelWarning",
+)
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "ModelPrice": "._price",
+        "PriceTable": "._table",
+        "PriceTableConfig": "._table",
+        "UnknownModelPolicy": "._table",
+        "UnpricedModelWarning": "._table",
+    },
+)

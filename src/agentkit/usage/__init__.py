@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
-from ._ledger import LedgerMark, UsageLedger
-from ._record import CallOutcome, CallRecord
-from ._snapshot import UNATTRIBUTED, UsageSnapshot
-from ._totals import UsageTotals
+from typing import TYPE_CHECKING
 
-__all__ = ("UNATTRIBUTED", "CallOutcome", "CallRecord", "LedgerMark", "UsageLedger", "UsageSnapshot", "UsageTotals")
+from .._lazy import lazy_exports
 
-for _cls in (CallRecord, LedgerMark, UsageLedger, UsageSnapshot, UsageTotals):
-    _cls.__module__ = __name__
+if TYPE_CHECKING:
+    from ._ledger import LedgerMark, UsageLedger
+    from ._record import CallOutcome, CallRecord
+    from ._snapshot import UNATTRIBUTED, UsageSnapshot
+    from ._totals import UsageTotals
+
+__all__ = (
+    "UNATTRIBUTED",
+    "CallOutcome",
+    "CallRecord",
+    "LedgerMark",
+    "UsageLedger",
+    "UsageSnapshot",
+    "UsageTotals",
+)
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "CallOutcome": "._record",
+        "CallRecord": "._record",
+        "LedgerMark": "._ledger",
+        "UNATTRIBUTED": "._snapshot",
+        "UsageLedger": "._ledger",
+        "UsageSnapshot": "._snapshot",
+        "UsageTotals": "._totals",
+    },
+)
