@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from typing_extensions import Self
 
+from .._extras import require
 from .._utils import REDACTED, looks_secret
 from ..exceptions import ConfigurationError
 from . import _wire_anthropic, _wire_openai
@@ -278,6 +279,7 @@ class FakeProvider:
         Defaults (each overridable via ``kwargs``): ``base_url``, a fake ``api_key``, ``max_retries=0``,
         and a permissive ``model_info`` for model names the client does not know.
         """
+        require("autogen_ext.models.openai", "openai", feature="FakeProvider.openai_client()")
         from autogen_ext.models.openai import OpenAIChatCompletionClient
 
         kwargs.setdefault("base_url", self.openai_base_url)
@@ -289,6 +291,7 @@ class FakeProvider:
 
     def anthropic_client(self, model: str = "claude-haiku-4-5", **kwargs: Any) -> AnthropicChatCompletionClient:
         """A real ``AnthropicChatCompletionClient`` pointed at this provider (defaults as :meth:`openai_client`)."""
+        require("autogen_ext.models.anthropic", "anthropic", feature="FakeProvider.anthropic_client()")
         from autogen_ext.models.anthropic import AnthropicChatCompletionClient
 
         kwargs.setdefault("base_url", self.anthropic_base_url)
