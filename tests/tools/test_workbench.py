@@ -360,3 +360,20 @@ def test_construction_errors_name_the_field() -> None:
         PolicyWorkbench(workbench(), {}, audit=[object()])  # type: ignore[list-item]
     with pytest.raises(ConfigurationError, match=r"^tools\[1\]: "):
         guard_tools([add, 42], {})  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("offset", [44, 50, 230, 240, 245])
+async def test_a_token_cut_by_the_audit_length_limits_leaves_no_fragment(tmp_path: Path, offset: int) -> None:
+    # The audit trail shortens long tool names, argument keys and call ids; a token straddling the cut must be
+    # masked as a whole first, so not even its head survives the cut.
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    def padded(length: int) -> str:
+        return ("read the file " * 50)[:length] + token
+
+    path = tmp_path / "audit.jsonl"
+    wb = guarded({}, audit_path=path)
+    result = await wb.call_tool(padded(offset), {padded(offset + 250): "v"}, call_id=padded(offset))
+    written = path.read_text() + result.to_text()  # the refusal text reaches AutoGen's event log too
+    assert json.loads(path.read_text())["decision"] == "deny"  # an unknown tool, refused and recorded
+    for start in range(len(token) - 8):
+        assert token[start : start + 8] not in written, token[start : start + 8]

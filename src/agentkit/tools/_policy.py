@@ -357,7 +357,7 @@ class ToolPolicy(_Strict):
                 if index >= _AUDIT_ITEMS:
                     out["…"] = f"{len(value) - _AUDIT_ITEMS} more"
                     break
-                text = str(key)[:_AUDIT_STRING]
+                text = redact_text(str(key))[:_AUDIT_STRING]  # redact before cutting: no half-token survives
                 secret = looks_secret(text) or matches_any(canonical_name(text), globs) is not None
                 out[text] = (
                     REDACTED if secret and item is not None else self._redact_value(item, globs, patterns, depth + 1)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import Self
 
 from .._clock import SYSTEM_CLOCK, Clock
+from .._redaction import redact_text
 from ..events import ToolDecisionEvent, emit
 from ..exceptions import ConfigurationError, ToolCallDeniedError
 from ._approval import ApprovalCallback, ApprovalDecision, ApprovalRequest
@@ -482,7 +483,7 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         return ALLOWED, edited, "edited"
 
     def _refuse(self, name: Any, verdict: Verdict, call_id: str | None) -> ToolResult:
-        shown = str(name)[:64]
+        shown = redact_text(str(name))[:64]
         content = f"Tool call {shown!r} refused by policy ({verdict.rule}): {verdict.reason}"
         mode = self._policy.on_deny
         if mode == "raise":
@@ -510,13 +511,13 @@ class PolicyWorkbench(StaticStreamWorkbench, Component[PolicyWorkbenchConfig]):
         except Exception:  # the record must still be written; never the raw arguments
             redacted = "<unavailable>"
         record = ToolDecision(
-            tool=str(name)[:256],
+            tool=redact_text(str(name))[:256],  # redact before cutting: no half-token survives
             arguments=redacted,
             decision="allow" if verdict.allowed else "deny",
             rule=verdict.rule,
             reason=verdict.reason,
             agent=agent,
-            call_id=None if call_id is None else str(call_id)[:256],
+            call_id=None if call_id is None else redact_text(str(call_id))[:256],
             time=self._clock.now().isoformat(),
             approval=approval,
         )
