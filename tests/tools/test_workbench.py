@@ -367,6 +367,7 @@ async def test_a_token_cut_by_the_audit_length_limits_leaves_no_fragment(tmp_pat
     # The audit trail shortens long tool names, argument keys and call ids; a token straddling the cut must be
     # masked as a whole first, so not even its head survives the cut.
     token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+
     def padded(length: int) -> str:
         return ("read the file " * 50)[:length] + token
 
