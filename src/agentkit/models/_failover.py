@@ -493,7 +493,7 @@ class FailoverChatCompletionClient(
                 cancellation_token=call.token,
             )
             dog = StreamWatchdog(self.clock, member.first_token_timeout, member.stream_idle_timeout, call.deadline)
-            dog.waiting()
+            dog.waiting(started)
             error: Exception
             try:
                 first = await agen.__anext__()

@@ -65,7 +65,7 @@ async def stream_completion(
             await client._circuits.refresh([m.breaker for m in client._members])
         plan = client._plan(call)
         opened: Opened | None = None
-        if client._hedging(call):
+        if client.hedge_after is not None and client._hedging(call):
             opened = await open_hedged(client, call, plan)
         while True:
             if opened is None:
@@ -84,6 +84,8 @@ async def stream_completion(
             opened = None
             dog.passthrough()
             partial: list[str] = []
+            keep = partial.append
+            next_chunk = agen.__anext__
             result: CreateResult | None = None
             error: Exception | None = None
             tool_started = False
@@ -91,7 +93,7 @@ async def stream_completion(
             try:
                 while True:
                     if type(chunk) is str:
-                        partial.append(chunk)
+                        keep(chunk)
                         yield chunk
                     elif isinstance(chunk, CreateResult):
                         result = chunk
@@ -106,7 +108,7 @@ async def stream_completion(
                         tool_started = tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
                     dog.busy = True
                     try:
-                        chunk = await agen.__anext__()
+                        chunk = await next_chunk()
                     except StopAsyncIteration:
                         chunk = _END
                     except asyncio.CancelledError as cancelled:

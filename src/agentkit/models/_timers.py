@@ -10,6 +10,7 @@ into :class:`AttemptTimeoutError` at the scope's exit; a cancellation from outsi
 from __future__ import annotations
 
 import asyncio
+import sys
 import weakref
 from types import TracebackType
 from typing import Protocol
@@ -138,9 +139,17 @@ class _Alarm:
             self._task = None
 
 
-def _cancelling(task: asyncio.Task[object]) -> int:
-    counter = getattr(task, "cancelling", None)  # Python >= 3.11
-    return int(counter()) if counter is not None else 0
+_HAS_CANCELLING = sys.version_info >= (3, 11)
+
+if sys.version_info >= (3, 11):
+
+    def _cancelling(task: asyncio.Task[object]) -> int:
+        return task.cancelling()
+
+else:  # pragma: no cover - Python 3.10 has no cancellation counter
+
+    def _cancelling(task: asyncio.Task[object]) -> int:
+        return 0
 
 
 def _timed_out(task: asyncio.Task[object], base: int) -> bool:
@@ -221,6 +230,9 @@ class StreamWatchdog:
     arrived for the whole idle limit, so a stall is detected between 1 and 1.25 idle limits after the last
     chunk, and never while the caller holds a chunk.
 
+    With the system clock the watchdog is its own entry in the loop's sweeper for both phases (arming is a
+    dict write; no alarm object, no task); any other clock gets one :class:`_Alarm` for the stream.
+
     Args:
         clock: Where time is read.
         first_token_s: Limit for the first chunk (``None``: none).
@@ -230,12 +242,15 @@ class StreamWatchdog:
 
     __slots__ = (
         "_alarm",
+        "_armed",
         "_base",
         "_clock",
         "_closed",
+        "_phase2",
         "_quiet_since",
         "_seen",
         "_since",
+        "_sweeper",
         "_task",
         "busy",
         "count",
@@ -253,6 +268,9 @@ class StreamWatchdog:
         self.idle_s = idle_s
         self.hard_deadline = hard_deadline
         self._alarm: _Alarm | None = None
+        self._sweeper: _Sweeper | None = None
+        self._armed = False
+        self._phase2 = False
         self._task: asyncio.Task[object] | None = None
         self._since = 0.0
         self._base = 0
@@ -265,29 +283,67 @@ class StreamWatchdog:
         """Chunks received in phase 2."""
         self.fired: str | None = None
 
+    # --- the one alarm ----------------------------------------------------------------------------
+
+    def _arm(self, when: float, loop: asyncio.AbstractEventLoop | None) -> None:
+        self._armed = True
+        sweeper = self._sweeper
+        if sweeper is None and isinstance(self._clock, SystemClock):
+            sweeper = self._sweeper = _sweeper(self._clock, loop)
+        if sweeper is not None:
+            if when >= sweeper._at:  # the sweeper's handle rings first anyway: a dict write
+                sweeper.active[self] = when
+            else:
+                sweeper.add(self, when)
+            return
+        alarm = self._alarm
+        if alarm is None:
+            alarm = self._alarm = _Alarm(self._clock, self.ring)
+        alarm.arm(when)
+
+    def _disarm(self) -> None:
+        if self._armed:
+            self._armed = False
+            if self._sweeper is not None:
+                self._sweeper.active.pop(self, None)
+            elif self._alarm is not None:
+                self._alarm.cancel()
+
+    def ring(self) -> None:
+        """The alarm's callback: the current phase's check."""
+        self._armed = False
+        if self._phase2:
+            self._tick()
+        else:
+            self._fire_first()
+
     # --- phase 1: the first chunk -----------------------------------------------------------------
 
-    def waiting(self) -> None:
-        """Call right before awaiting the first chunk."""
-        self._since = self._clock.monotonic()
-        expiry = None if self.first_token_s is None else self._since + self.first_token_s
-        if self.hard_deadline is not None and (expiry is None or self.hard_deadline < expiry):
-            expiry = self.hard_deadline
+    def waiting(self, since: float | None = None) -> None:
+        """Call right before awaiting the first chunk (``since``: the attempt's start, if just read)."""
+        since = self._since = self._clock.monotonic() if since is None else since
+        first = self.first_token_s
+        expiry = None if first is None else since + first
+        hard = self.hard_deadline
+        if hard is not None and (expiry is None or hard < expiry):
+            expiry = hard
         if expiry is None:
             return
-        self._task = _current_task(asyncio.get_running_loop())
-        if self._task is None:  # pragma: no cover - always inside a task
+        loop = asyncio.get_running_loop()
+        task = self._task = _CURRENT_TASKS.get(loop) if _CURRENT_TASKS is not None else _current_task(loop)
+        if task is None:  # pragma: no cover - always inside a task
             return
         self.busy = True
-        self._base = _cancelling(self._task)
-        self._alarm = _Alarm(self._clock, self._fire_first)
-        self._alarm.arm(expiry)
+        self._base = task.cancelling() if _HAS_CANCELLING else 0
+        self._arm(expiry, loop)
 
     def arrived(self) -> None:
         """Call right after the first chunk arrived."""
         self.busy = False
-        if self._alarm is not None:
-            self._alarm.cancel()
+        if self._armed and self._sweeper is None:
+            self._disarm()
+        # With the sweeper the entry may stay until passthrough() re-arms it or close() drops it: a ring in
+        # between finds the watchdog not busy and does nothing.
 
     def _fire_first(self) -> None:
         if not self.busy or self._task is None or self._task.done():
@@ -305,28 +361,26 @@ class StreamWatchdog:
     def passthrough(self) -> None:
         """Enter phase 2 in the current task (the first chunk may have arrived in a hedging helper task)."""
         self.busy = False
-        self._task = _current_task(asyncio.get_running_loop())
-        if self._task is None or (self.idle_s is None and self.hard_deadline is None):
-            if self._alarm is not None:
-                self._alarm.cancel()
-            self._alarm = None
+        self._phase2 = True
+        loop = asyncio.get_running_loop()
+        task = self._task = _CURRENT_TASKS.get(loop) if _CURRENT_TASKS is not None else _current_task(loop)
+        idle = self.idle_s
+        hard = self.hard_deadline
+        if task is None or (idle is None and hard is None):
+            self._disarm()
             return
-        self._base = _cancelling(self._task)
+        self._base = task.cancelling() if _HAS_CANCELLING else 0
         self._seen = self.count
-        self._quiet_since = self._clock.monotonic()
-        alarm = self._alarm
-        if alarm is None:
-            alarm = self._alarm = _Alarm(self._clock, self._tick)
-        else:  # phase 1's alarm (already disarmed by arrived()) serves phase 2 too: one object per stream
-            alarm._callback = self._tick
-        alarm.arm(self._next_tick(self._quiet_since))
+        now = self._quiet_since = self._clock.monotonic()
+        when = now + idle / 4 if idle is not None else _INF
+        self._arm(when if hard is None or when <= hard else hard, loop)
 
     def _next_tick(self, now: float) -> float:
-        when = now + self.idle_s / 4 if self.idle_s is not None else float("inf")
+        when = now + self.idle_s / 4 if self.idle_s is not None else _INF
         return min(when, self.hard_deadline) if self.hard_deadline is not None else when
 
     def _tick(self) -> None:
-        if self._alarm is None or self._task is None or self._task.done():
+        if self._closed or self._task is None or self._task.done():
             return
         now = self._clock.monotonic()
         if self.busy and self.hard_deadline is not None and now >= self.hard_deadline:
@@ -340,7 +394,7 @@ class StreamWatchdog:
             self.fired = "stream_idle_timeout"
             self._task.cancel()
             return
-        self._alarm.arm(self._next_tick(now))
+        self._arm(self._next_tick(now), None)
 
     # --- both phases -----------------------------------------------------------------------------
 
@@ -363,6 +417,4 @@ class StreamWatchdog:
     def close(self) -> None:
         """Disarm."""
         self._closed = True
-        if self._alarm is not None:
-            self._alarm.cancel()
-            self._alarm = None
+        self._disarm()
