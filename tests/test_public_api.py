@@ -84,3 +84,39 @@ def test_version_matches_metadata() -> None:
     from importlib.metadata import version
 
     assert agentkit.__version__ == version("autogen-agentkit")
+
+
+def test_importing_the_subpackages_loads_only_agentkit() -> None:
+    # #13 item 12: a subpackage's names load on first use, so importing the four building blocks next to
+    # autogen_agentchat adds agentkit's own small modules and nothing else (benchmarks/bench_import.py measures
+    # the time).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, autogen_agentchat\n"
+        "before = set(sys.modules)\n"
+        "import agentkit, agentkit.models, agentkit.tools, agentkit.conditions, agentkit.migrate\n"
+        "print(','.join(sorted(m for m in set(sys.modules) - before if not m.startswith(('agentkit', '__future__')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"importing agentkit's subpackages pulled in: {out}"
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        ("agentkit.models", "FailoverChatCompletionClient"),
+        ("agentkit.tools", "PolicyWorkbench"),
+        ("agentkit.conditions", "BudgetTermination"),
+        ("agentkit.migrate", "translate_config"),
+        ("agentkit.usage", "UsageLedger"),
+    ],
+)
+def test_lazy_names_resolve_to_their_public_path(package: str, name: str) -> None:
+    module = importlib.import_module(package)
+    assert name in dir(module)
+    obj = getattr(module, name)
+    assert obj.__module__ == package
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchName'"):
+        _ = module.NoSuchName

@@ -205,5 +205,5 @@ def test_missing_package_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(sys.modules, "diskcache", None)  # as if not installed
     monkeypatch.setitem(sys.modules, "autogen_ext.cache_store.diskcache", None)
     t = translate_config([{"model": "gpt-4o", "api_key": KEY, "cache_seed": 1}])
-    with pytest.raises(ConfigTranslationError, match=r"pip install 'autogen-ext\[diskcache\]'"):
+    with pytest.raises(ConfigTranslationError, match=r'pip install "autogen-agentkit\[migrate\]"'):
         _ = t.client

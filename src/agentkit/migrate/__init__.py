@@ -12,11 +12,14 @@ Config translation (no pyautogen import, no provider SDK at import time)::
 
 from __future__ import annotations
 
-from ._config import CACHE_ROOT, ConfigTranslation, translate_config
-from ._load import load_client
-from ._report import ReportItem, TranslationReport
+from typing import TYPE_CHECKING
 
-# --- Migration II (code rewriting) exports go here, e.g. `from .codemods import ...` ------------------------
+from .._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._config import CACHE_ROOT, ConfigTranslation, translate_config
+    from ._load import load_client
+    from ._report import ReportItem, TranslationReport
 
 __all__ = (
     "CACHE_ROOT",
@@ -27,5 +30,14 @@ __all__ = (
     "translate_config",
 )
 
-for _obj in (ConfigTranslation, ReportItem, TranslationReport, load_client, translate_config):
-    _obj.__module__ = __name__
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "CACHE_ROOT": "._config",
+        "ConfigTranslation": "._config",
+        "ReportItem": "._report",
+        "TranslationReport": "._report",
+        "load_client": "._load",
+        "translate_config": "._config",
+    },
+)

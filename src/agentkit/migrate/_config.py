@@ -350,7 +350,7 @@ def _cache_items(leaves: list[EntryResult], items: list[ReportItem], default_cac
                     "ChatCompletionCache + DiskCacheStore",
                     f"disk cache under {CACHE_ROOT}/{leaf.cache_seed}/<digest of the client config> (v0.2 used "
                     f".cache/{leaf.cache_seed}; its entries cannot be reused: different keys and value types).",
-                    "Needs the diskcache package (autogen-ext[diskcache]). Set cache_seed to null to disable.",
+                    'Needs diskcache: pip install "autogen-agentkit[migrate]". Set cache_seed to null to disable.',
                 )
             )
         elif default_cache:

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._extras import EXTRAS, install_hint
 from .._redaction import reject_redacted
 from ..exceptions import ConfigTranslationError, MissingEnvironmentVariableError
 from ._mapping import ANTHROPIC, AZURE, BEDROCK, OPENAI, canonical_provider, env_reference, implicit_key_env
@@ -92,10 +93,10 @@ def build_client(
         return _build(component, env, location)
     except ImportError as error:
         missing = error.name or "a package"
-        hint = {"azure": "autogen-ext[azure]", "diskcache": "autogen-ext[diskcache]", "ollama": "autogen-ext[ollama]"}
-        package = next((extra for key, extra in hint.items() if key in missing.split(".")), missing)
+        extra = next((EXTRAS[part] for part in missing.split(".") if part in EXTRAS), None)
+        fix = install_hint(extra) if extra else f"pip install {missing.partition('.')[0]!r}"
         raise ConfigTranslationError(
-            location, f"needs the {missing!r} module, which is not installed.", f"pip install '{package}'."
+            location, f"needs the {missing!r} module, which is not installed.", f"{fix}."
         ) from None
 
 

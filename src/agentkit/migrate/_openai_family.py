@@ -241,7 +241,7 @@ def map_azure(e: Entry, env: EnvAllocator, model: str, api_type_value: str | Non
                 "changed",
                 "AzureTokenProvider(DefaultAzureCredential)",
                 'v0.2\'s "DEFAULT" is DefaultAzureCredential with the Cognitive Services scope.',
-                "Install autogen-ext[azure] (azure-identity) where the output is loaded.",
+                'Install azure-identity where the output is loaded: pip install "autogen-agentkit[azure]".',
             )
         else:
             e.report(

@@ -10,8 +10,10 @@ register ``migrate code``) imports neither LibCST nor the rules.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from ..._extras import require
+from ..._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._base import AgentkitCodemod
@@ -46,16 +48,10 @@ _HOMES = {
 }
 
 
+_load, __dir__ = lazy_exports(__name__, _HOMES)
+
+
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    if isinstance(value, type) or callable(value):
-        value.__module__ = __name__  # documented under the public path
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    if name in _HOMES:
+        require("libcst", "migrate", feature="agentkit.migrate.codemods")
+    return _load(name)
