@@ -373,7 +373,14 @@ class StreamWatchdog:
         self._seen = self.count
         now = self._quiet_since = self._clock.monotonic()
         when = now + idle / 4 if idle is not None else _INF
-        self._arm(when if hard is None or when <= hard else hard, loop)
+        if hard is not None and hard < when:
+            when = hard
+        sweeper = self._sweeper
+        if sweeper is not None and when >= sweeper._at:  # _arm()'s common case, inline: one dict write
+            self._armed = True
+            sweeper.active[self] = when
+        else:
+            self._arm(when, loop)
 
     def _next_tick(self, now: float) -> float:
         when = now + self.idle_s / 4 if self.idle_s is not None else _INF
@@ -417,4 +424,5 @@ class StreamWatchdog:
     def close(self) -> None:
         """Disarm."""
         self._closed = True
-        self._disarm()
+        if self._armed:
+            self._disarm()
