@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import tempfile
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from autogen_core import EVENT_LOGGER_NAME
 from autogen_core.models import ChatCompletionClient, UserMessage
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,36 +40,12 @@ from agentkit.exceptions import (
 )
 from agentkit.migrate import translate_config
 from agentkit.models import FailoverChatCompletionClient, MeteredChatCompletionClient
-from agentkit.testing import FakeProvider, Fault
+from agentkit.testing import FakeProvider, Fault, capture_events
 from agentkit.tools import guard_tools
 
 from ._secrets import Planted, Token, contexts, secrets
 
 CONSUMER = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.events: list[AgentkitEvent] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, AgentkitEvent):
-            self.events.append(record.msg)
-
-
-@contextmanager
-def _events() -> Iterator[list[AgentkitEvent]]:
-    logger = logging.getLogger(EVENT_LOGGER_NAME)
-    handler = _Collect()
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield handler.events
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 def _everything(events: list[AgentkitEvent]) -> str:
@@ -109,7 +81,7 @@ def test_audit_jsonl_and_events_never_hold_a_planted_secret(planted: Planted) ->
     ]
     if isinstance(planted.value, str):
         calls.append((f"tool_{planted.value}", {}))  # the secret in a tool name (unknown tool)
-    with tempfile.TemporaryDirectory() as directory, _events() as events:
+    with tempfile.TemporaryDirectory() as directory, capture_events() as events:
         path = Path(directory) / "audit.jsonl"
         asyncio.run(_audited_calls(path, calls))
         written = path.read_text()
@@ -133,7 +105,7 @@ async def test_audit_regression_cases_of_issue_12(tmp_path: Path) -> None:
         "nested": {"sk_live_51AbCdEfGhIjKlMnOpQrSt": "secret used as a key"},
         "my_very_long_github_personal_access_token_name": "long-name-value-1",
     }
-    with _events() as events:
+    with capture_events() as events:
         await _audited_calls(path, [("send", arguments), ("ghp_16C7e42F292c6912E7710c838347Ae178B4a", {})])
     text = path.read_text() + _everything(events)
     for secret in (
@@ -153,7 +125,7 @@ async def test_audit_regression_cases_of_issue_12(tmp_path: Path) -> None:
 @CONSUMER
 @given(planted=contexts())
 def test_events_never_hold_a_planted_secret(planted: Planted) -> None:
-    with _events() as events:
+    with capture_events() as events:
         emit(ModelAttemptEvent(member=planted.value, model="m", attempt=1, outcome="raise", error=planted.value))
         emit(DeadlineEvent(kind="soft", deadline_s=1.0, elapsed_s=1.0, target=planted.value))
         emit(BudgetThresholdEvent(limit="max_cost_usd", limit_value=1, observed=planted.value, agent=None))

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Iterator
 
 import pytest
-from autogen_core import EVENT_LOGGER_NAME
 
 from agentkit._clock import SYSTEM_CLOCK
 from agentkit.backends._circuit import SharedCircuits, circuit_store
 from agentkit.events import CircuitStateEvent
 from agentkit.models._breaker import CircuitBreaker, CircuitState
+from agentkit.testing import capture_events
 
 from ._procs import context
 from ._workload import open_breaker, try_probe
@@ -21,21 +20,8 @@ from ._workload import open_breaker, try_probe
 
 @pytest.fixture
 def circuit_events() -> Iterator[list[CircuitStateEvent]]:
-    seen: list[CircuitStateEvent] = []
-
-    class Handler(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if isinstance(record.msg, CircuitStateEvent):
-                seen.append(record.msg)
-
-    handler = Handler()
-    logger = logging.getLogger(EVENT_LOGGER_NAME)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield seen
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    with capture_events(CircuitStateEvent) as seen:
+        yield seen
 
 
 def _shared(url: str) -> SharedCircuits:

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from autogen_core import EVENT_LOGGER_NAME
 
 from agentkit.backends import StoreRecoveredEvent, StoreUnavailableEvent
 from agentkit.backends._local_server import RedisServer, find_redis_server, start_redis_server
 from agentkit.events import AgentkitEvent
 from agentkit.exceptions import StoreUnavailableError
+from agentkit.testing import capture_events
 
 from ._workload import MESSAGES, make_client
 
@@ -27,26 +27,10 @@ def own_server(redis_server: RedisServer) -> Iterator[RedisServer]:
     server.close()
 
 
-class _Events(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[AgentkitEvent] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, AgentkitEvent):
-            self.events.append(record.msg)
-
-
 @pytest.fixture
-def events() -> Iterator[_Events]:
-    handler = _Events()
-    logger = logging.getLogger(EVENT_LOGGER_NAME)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield handler
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+def events() -> Iterator[list[AgentkitEvent]]:
+    with capture_events() as seen:
+        yield seen
 
 
 async def _eventually(deadline_s: float, attempt: Any) -> Any:
@@ -78,7 +62,9 @@ async def test_fail_closed_refuses_with_a_clear_error(own_server: RedisServer, h
     assert client.ledger.totals().refused == 1
 
 
-async def test_fail_open_counts_locally_and_reconciles(own_server: RedisServer, events: _Events, caplog: Any) -> None:
+async def test_fail_open_counts_locally_and_reconciles(
+    own_server: RedisServer, events: list[AgentkitEvent], caplog: Any
+) -> None:
     client = make_client(own_server.url + "?timeout=0.3&on_unavailable=open", "open", max_requests=10)
     shared = client.budget.store  # type: ignore[union-attr]
     await client.create(MESSAGES)
@@ -87,7 +73,7 @@ async def test_fail_open_counts_locally_and_reconciles(own_server: RedisServer, 
         for _ in range(3):
             result = await asyncio.wait_for(client.create(MESSAGES), 30)
             assert result.content == "one two three"
-    down = [e for e in events.events if isinstance(e, StoreUnavailableEvent)]
+    down = [e for e in events if isinstance(e, StoreUnavailableEvent)]
     assert down
     assert down[0]["mode"] == "open"
     assert any("counting locally" in r.getMessage() for r in caplog.records)
@@ -96,7 +82,7 @@ async def test_fail_open_counts_locally_and_reconciles(own_server: RedisServer, 
     await _eventually(20, lambda: client.create(MESSAGES))  # the first call that reaches Redis pushes the backlog
     usage = await _eventually(20, shared.usage)
     assert usage.requests == client.ledger.totals().requests  # every outage call reconciled
-    recovered = [e for e in events.events if isinstance(e, StoreRecoveredEvent)]
+    recovered = [e for e in events if isinstance(e, StoreRecoveredEvent)]
     assert recovered
     assert recovered[0]["reconciled_requests"] >= 3
 

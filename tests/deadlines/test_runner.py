@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -14,14 +13,14 @@ from autogen_agentchat.base import Response, TaskResult
 from autogen_agentchat.conditions import ExternalTermination, MaxMessageTermination
 from autogen_agentchat.messages import BaseChatMessage, TextMessage, ToolCallRequestEvent
 from autogen_agentchat.teams import RoundRobinGroupChat
-from autogen_core import EVENT_LOGGER_NAME, CancellationToken, FunctionCall
+from autogen_core import CancellationToken, FunctionCall
 from autogen_core.models import CreateResult, RequestUsage
 
 from agentkit.conditions import DeadlineTermination
 from agentkit.deadlines import WrapUpTermination, run_stream_with_deadline, run_with_deadline
 from agentkit.events import AgentkitEvent, DeadlineEvent
 from agentkit.exceptions import ConfigurationError
-from agentkit.testing import ManualClock, Scripted, ScriptedChatCompletionClient
+from agentkit.testing import ManualClock, Scripted, ScriptedChatCompletionClient, capture_events
 
 T = TypeVar("T")
 HANG = 10_000.0  # a scripted latency no test ever reaches: the call hangs until cancelled
@@ -29,20 +28,8 @@ HANG = 10_000.0  # a scripted latency no test ever reaches: the call hangs until
 
 @pytest.fixture
 def events() -> Iterator[list[AgentkitEvent]]:
-    seen: list[AgentkitEvent] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if isinstance(record.msg, AgentkitEvent):
-                seen.append(record.msg)
-
-    logger = logging.getLogger(EVENT_LOGGER_NAME)
-    handler, level = Collect(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    yield seen
-    logger.removeHandler(handler)
-    logger.setLevel(level)
+    with capture_events() as seen:
+        yield seen
 
 
 async def drive(clock: ManualClock, awaitable: Awaitable[T], *, until: float, idle_sleepers: int = 2) -> T:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from autogen_core import EVENT_LOGGER_NAME
 from autogen_core.models import CreateResult, RequestUsage
 from autogen_core.tools import BaseTool, FunctionTool, StaticStreamWorkbench
 
-from agentkit.events import ToolDecisionEvent
 from agentkit.tools import ToolDecision
 
 EXECUTED: list[tuple[str, dict[str, Any]]] = []
@@ -70,31 +65,6 @@ class MemorySink:
 
     def write(self, record: ToolDecision) -> None:
         self.records.append(record)
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.events: list[ToolDecisionEvent] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, ToolDecisionEvent):
-            self.events.append(record.msg)
-
-
-@contextmanager
-def decision_events() -> Iterator[list[ToolDecisionEvent]]:
-    """Collect ToolDecisionEvents from AutoGen's event logger."""
-    logger = logging.getLogger(EVENT_LOGGER_NAME)
-    handler = _Collect()
-    previous = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield handler.events
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
 
 
 def tool_calls(*calls: tuple[str, str]) -> CreateResult:

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from autogen_core.tools import StaticWorkbench, ToolResult
 
+from agentkit.events import ToolDecisionEvent
 from agentkit.exceptions import ConfigurationError, ToolCallDeniedError
-from agentkit.testing import ManualClock
+from agentkit.testing import ManualClock, capture_events
 from agentkit.tools import (
     ApprovalDecision,
     ApprovalRequest,
@@ -24,7 +25,7 @@ from agentkit.tools import (
     guard_tools,
 )
 
-from ._helpers import EXECUTED, MemorySink, add, decision_events, delete_file, read_file, tools, workbench
+from ._helpers import EXECUTED, MemorySink, add, delete_file, read_file, tools, workbench
 
 
 @pytest.fixture(autouse=True)
@@ -266,7 +267,7 @@ async def test_audit_records_events_and_jsonl(tmp_path: Path) -> None:
     sink = MemorySink()
     clock = ManualClock()
     wb = guarded({"deny": ["delete_*"]}, audit=sink, audit_path=path, agent="ops", clock=clock)
-    with decision_events() as events:
+    with capture_events(ToolDecisionEvent) as events:
         await wb.call_tool(
             "send_email", {"to": "a@b.c", "body": "hi", "api_key": "sk-live-0123456789abcdef"}, call_id="1"
         )

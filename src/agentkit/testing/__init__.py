@@ -6,11 +6,13 @@
   script of texts, results, exceptions and :class:`Scripted` steps (latency, chunks, mid-stream failures).
 - :class:`ManualClock` — a clock that only moves when the test advances it.
 - :func:`tiktoken_offline` — make tiktoken fail fast instead of downloading encodings.
+- :func:`capture_events` — collect the agentkit events a block of code emits.
 """
 
 from __future__ import annotations
 
 from ._clock import ManualClock
+from ._events import capture_events
 from ._fake_provider import FAKE_ANTHROPIC_KEY, FAKE_OPENAI_KEY, FakeProvider, RecordedRequest
 from ._offline import TiktokenDownloadBlockedError, tiktoken_cache_file, tiktoken_offline
 from ._scripted import (
@@ -37,6 +39,7 @@ __all__ = (
     "ScriptedChatCompletionClient",
     "ScriptedChatCompletionClientConfig",
     "TiktokenDownloadBlockedError",
+    "capture_events",
     "estimate_tokens",
     "tiktoken_cache_file",
     "tiktoken_offline",
@@ -56,5 +59,5 @@ for _cls in (
     TiktokenDownloadBlockedError,
 ):
     _cls.__module__ = __name__
-for _func in (estimate_tokens, tiktoken_cache_file, tiktoken_offline):
+for _func in (capture_events, estimate_tokens, tiktoken_cache_file, tiktoken_offline):
     _func.__module__ = __name__
