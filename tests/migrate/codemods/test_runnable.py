@@ -78,7 +78,15 @@ def test_the_most_common_v02_shape_becomes_runnable_v04() -> None:
             'AutoReplyAgent("n", reply="ok")',
         ),
         ('autogen.AssistantAgent("a", llm_config=None)', 'AutoReplyAgent("a")'),
-        ('autogen.UserProxyAgent("d", human_input_mode="NEVER")', "DockerCommandLineCodeExecutor(timeout=600)"),
+        ('autogen.UserProxyAgent("d", human_input_mode="NEVER")', "v02_default_executor(timeout=600)"),
+        (
+            'autogen.UserProxyAgent("w", code_execution_config={"work_dir": "w", "use_docker": None})',
+            'v02_default_executor(work_dir="w", timeout=600)',
+        ),
+        (
+            'autogen.UserProxyAgent("x", code_execution_config={"work_dir": "w", "use_docker": True})',
+            'DockerCommandLineCodeExecutor(work_dir="w", timeout=600)',
+        ),
         (
             'autogen.UserProxyAgent("e", human_input_mode="NEVER", code_execution_config={"executor": ex})',
             "code_executor=ex",

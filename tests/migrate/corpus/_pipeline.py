@@ -67,6 +67,9 @@ def v02_imports(code: str) -> list[str]:
     return found
 
 
+TODO_LEFT = "{n} TODO(s) left: the v0.2 behaviour they mark is not reproduced"
+
+
 @dataclass
 class Migrated:
     """What the codemod did to one program."""
@@ -215,6 +218,11 @@ def score(migrated: dict[str, Migrated], results: dict[str, Any]) -> list[Row]:
                     row.detail = (
                         f"{results[name].get('model_requests')} model calls, v0.2 made {expected['model_requests']}"
                     )
+            if row.ran and info.todos:
+                # A TODO marks v0.2 behaviour the migration could not keep (e.g. a nested chat, commented out): the
+                # program runs, but a matching speaker order or call count is not v0.2's behaviour.
+                row.matched = row.calls = False
+                row.detail = row.detail or f"runs, but {TODO_LEFT.format(n=info.todos)}"
         rows.append(row)
     return rows
 

@@ -54,6 +54,7 @@ __all__ = (
 COMPAT = "agentkit.migrate.compat"
 LOCAL = ("autogen_ext.code_executors.local", "LocalCommandLineCodeExecutor")
 DOCKER = ("autogen_ext.code_executors.docker", "DockerCommandLineCodeExecutor")
+ENV_CHOICE = (COMPAT, "v02_default_executor")
 JUPYTER = ("autogen_ext.code_executors.jupyter", "JupyterCodeExecutor")
 V02_TIMEOUT = "600"
 V02_LANGUAGES = '["python", "sh", "bash", "shell"]'
@@ -222,7 +223,11 @@ def plan_agent(codemod: AgentConstructorCodemod, cls: str, call: cst.Call, var: 
 def executor_code(
     codemod: AgentConstructorCodemod, config: cst.BaseExpression | None
 ) -> tuple[str, list[tuple[str, str]], list[str]]:
-    """The v0.4 code executor for a v0.2 ``code_execution_config`` (``None``: v0.2's default, Docker)."""
+    """The v0.4 code executor for a v0.2 ``code_execution_config`` (``None``: v0.2's default, ``{}``).
+
+    Without ``use_docker`` (or with ``None``) v0.2 chose Docker or local execution at run time from
+    ``AUTOGEN_USE_DOCKER``: the result calls :func:`agentkit.migrate.compat.v02_default_executor`, which does too.
+    """
     notes: list[str] = []
     if isinstance(config, cst.Name):
         config = codemod.analysis.values.get(config.value, config)
@@ -259,9 +264,11 @@ def executor_code(
         notes.append(f"code_execution_config keys with no v0.4 equivalent dropped: {', '.join(unknown)}")
     use_docker = entries.get("use_docker")
     pieces: list[str] = []
-    if use_docker is None or code_of(use_docker) == "True":
+    if use_docker is None or code_of(use_docker) == "None":
+        executor = ENV_CHOICE  # v0.2 read AUTOGEN_USE_DOCKER at run time (default: Docker)
+    elif code_of(use_docker) == "True":
         executor = DOCKER
-    elif code_of(use_docker) in ("False", "None", "0"):
+    elif code_of(use_docker) in ("False", "0"):
         executor = LOCAL
     elif isinstance(use_docker, (cst.SimpleString, cst.ConcatenatedString)):
         executor = DOCKER
@@ -276,6 +283,12 @@ def executor_code(
     pieces.append(f"timeout={code_of(entries['timeout']) if 'timeout' in entries else V02_TIMEOUT}")
     if executor is LOCAL:
         pieces.append("cleanup_temp_files=False")  # v0.2 kept the code files it wrote
+    elif executor is ENV_CHOICE:
+        notes.append(
+            "use_docker not set: v0.2 chose Docker unless AUTOGEN_USE_DOCKER=False/0/no, and so does "
+            "v02_default_executor at run time; Docker needs `pip install autogen-ext[docker]` and "
+            "`await executor.start()` (or `async with`) before the team runs"
+        )
     else:
         notes.append(
             "Docker needs `pip install autogen-ext[docker]` and `await executor.start()` (or `async with`) before "

@@ -15,7 +15,8 @@
   :func:`with_carryover`: v0.2's chat results and carryover;
 - :func:`transition_candidate_func`, :func:`random_speaker_selector`, :func:`manual_speaker_selector`,
   :func:`speaker_selection_from_v02` (a callable method), :func:`round_robin_order`: v0.2
-  speaker-selection methods for ``SelectorGroupChat``.
+  speaker-selection methods for ``SelectorGroupChat``;
+- :func:`v02_default_executor`: v0.2's default code executor, Docker or local per ``AUTOGEN_USE_DOCKER`` at run time.
 
 Importing this package imports no provider SDK (the client is built on first use).
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 from ._agents import AutoReplyAgent, AutoReplyAgentConfig
 from ._client import client_from_llm_config, registered_models, registered_price_table
 from ._defaults import DEFAULT_ASSISTANT_DESCRIPTION, DEFAULT_ASSISTANT_SYSTEM_MESSAGE, DEFAULT_USER_PROXY_DESCRIPTIONS
+from ._executors import v02_default_executor
 from ._loaders import (
     DEFAULT_AZURE_API_VERSION,
     config_list_from_dotenv,
@@ -70,6 +72,7 @@ __all__ = (
     "speaker_selection_from_v02",
     "termination_from_v02",
     "transition_candidate_func",
+    "v02_default_executor",
     "v02_message",
     "with_carryover",
 )
@@ -99,6 +102,7 @@ for _obj in (
     speaker_selection_from_v02,
     termination_from_v02,
     transition_candidate_func,
+    v02_default_executor,
     v02_message,
     with_carryover,
 ):
