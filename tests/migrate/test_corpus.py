@@ -37,6 +37,9 @@ RUN_GAPS: dict[str, str] = {
     "speaker order, but counter sends v0.2's default empty reply instead of count_words' answer",
 }
 
+# Programs whose v0.2-only call (register_nested_chats / register_reply) the migration comments out under a TODO:
+# they must run end to end, and still report the TODO (needs manual work).
+RUN_WITH_TODOS = ("19_nested_chats", "45_register_reply_custom")
 
 # Programs that run like v0.2 but make a different number of model calls (or do not run: RUN_GAPS).
 CALL_GAPS: dict[str, str] = dict(RUN_GAPS)
@@ -128,6 +131,18 @@ def test_migrated_program_makes_v02_model_calls(
     assert results[name]["error"] is None, results[name]["error"]
     assert results[name]["model_requests"] == expected["model_requests"]
     assert not migrated[name].todos, pipeline.TODO_LEFT.format(n=migrated[name].todos)
+
+
+@pytest.mark.parametrize("name", RUN_WITH_TODOS)
+def test_a_commented_out_v02_call_leaves_a_running_program(
+    corpus: tuple[dict[str, pipeline.Migrated], dict[str, Any]], name: str
+) -> None:
+    migrated, results = corpus
+    expected = load_json(pipeline.programs_dir(name) / "expected.json")
+    ran, _, why = pipeline.compare(expected, results[name])
+    assert ran, why
+    assert migrated[name].todos >= 1
+    assert name in RUN_GAPS
 
 
 def test_the_comparison_catches_a_different_order_stop_or_receiver() -> None:
