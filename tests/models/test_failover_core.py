@@ -868,17 +868,23 @@ async def test_content_filter_finish_reason_follows_the_policy_in_create_and_str
 
 def test_timers_do_not_keep_closed_event_loops_alive() -> None:
     import gc
+    import weakref
 
     from agentkit.models import _timers
 
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+
     async def one_call() -> None:
+        loops.append(weakref.ref(asyncio.get_running_loop()))
         client = FailoverChatCompletionClient([ScriptedChatCompletionClient(["a"], model_info=ALL_INFO)])
         await client.create(MESSAGES)
 
     for _ in range(3):
         asyncio.run(one_call())
     gc.collect()
-    assert not [loop for loop in _timers._SWEEPERS if loop.is_closed()]
+    # Only this test's loops: other tests may legitimately still hold theirs (e.g. a Redis store's client).
+    assert [ref() for ref in loops] == [None, None, None]
+    assert not [loop for loop in _timers._SWEEPERS if any(loop is ref() for ref in loops)]
 
 
 async def test_metered_client_records_failed_attempts_apart_and_the_model_that_answered() -> None:
