@@ -321,7 +321,7 @@ class RedisStore:
                 async with asyncio.timeout(self.timeout):  # type: ignore[attr-defined,unused-ignore]
                     result = await self._bounded(call)
             else:  # pragma: no cover - Python 3.10
-                result = await asyncio.wait_for(self._bounded(call), self.timeout)
+                result = await _within(self.timeout, self._bounded(call))
             self.round_trips += 1
         except ConfigurationError:
             raise
@@ -443,3 +443,30 @@ def resolve_store(value: Any) -> RedisStore:
                 store = _stores[value] = RedisStore(value)
             return store
     return RedisStore(value)
+
+
+async def _within(seconds: float, awaitable: Awaitable[T]) -> T:  # pragma: no cover - Python 3.10
+    """``asyncio.timeout`` for Python 3.10: cancel the current task at the deadline, in the task itself.
+
+    ``asyncio.wait_for`` runs the awaitable in a second task, and on 3.10 a cancellation that arrives as that
+    task finishes can be lost, leaving the caller waiting forever (seen as a rare hang when calls holding
+    Redis operations are cancelled together).
+    """
+    task = asyncio.current_task()
+    assert task is not None
+    expired = False
+
+    def expire() -> None:
+        nonlocal expired
+        expired = True
+        task.cancel()
+
+    handle = asyncio.get_running_loop().call_later(seconds, expire)
+    try:
+        return await awaitable
+    except asyncio.CancelledError:
+        if expired:
+            raise asyncio.TimeoutError from None
+        raise
+    finally:
+        handle.cancel()
