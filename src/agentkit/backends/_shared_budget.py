@@ -250,15 +250,7 @@ class SharedBudget:
             if store.on_unavailable == "open":
                 return reservation, None  # local accounting only, until Redis answers again
             self._budget.release(reservation)
-            client._ledger.record(
-                CallRecord(
-                    model=client._model,
-                    agent=agent,
-                    provider=client._provider,
-                    outcome="refused",
-                    error=type(error).__name__,
-                )
-            )
+            client._record_refused(agent, error)
             raise
         except BaseException:  # cancelled mid-flight: the server may have reserved it; give it back (idempotent)
             self._budget.release(reservation)
@@ -298,15 +290,7 @@ class SharedBudget:
             observed=observed,
             agent=who,
         )
-        client._ledger.record(
-            CallRecord(
-                model=client._model,
-                agent=agent,
-                provider=client._provider,
-                outcome="refused",
-                error=type(error).__name__,
-            )
-        )
+        client._record_refused(agent, error)
         emit(AdmissionRefusedEvent(limit=name, limit_value=str(limit_value), observed=str(observed), agent=agent))
         if client._on_refusal == "raise":
             raise error
@@ -400,13 +384,6 @@ class SharedBudget:
 
     def __repr__(self) -> str:
         return f"SharedBudget(store={self.store.url!r}, scope={self.scope!r})"
-
-
-def _record_refusal(client: MeteredChatCompletionClient, agent: str | None, error: Exception) -> None:
-    record = CallRecord(
-        model=client._model, agent=agent, provider=client._provider, outcome="refused", error=type(error).__name__
-    )
-    client._ledger.record(record)
 
 
 def attach_store(budget: BudgetTermination, store: Any, scope: str | None) -> SharedBudget:

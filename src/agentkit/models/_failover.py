@@ -33,12 +33,12 @@ from typing_extensions import Self
 
 from .._callinfo import set_answered_by
 from .._clock import SYSTEM_CLOCK, Clock
-from .._redaction import exception_attributes, redact_component, reject_redacted
+from .._redaction import redact_component, reject_redacted
 from .._utils import to_seconds
 from ..exceptions import ConfigurationError, ContentFilteredError, IncompleteStreamError
 from ._breaker import CircuitBreaker, CircuitState
 from ._failover_accounting import FailoverAccounting
-from ._failover_call import Call, Failure, Opened, aclose_quietly, outcome_of
+from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of
 from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
 from ._failover_plan import FailoverPlanning
@@ -356,14 +356,10 @@ class FailoverChatCompletionClient(
                 return outcome
             raise self._all_failed(call)
         except BaseException as error:
-            if span is not None:
-                span.record_exception(error, attributes=exception_attributes(error))
-                span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+            fail_span(span, error)
             raise
         finally:
-            if span is not None:
-                span.set_attribute("agentkit.attempts", call.attempts)
-                span.end()
+            end_span(span, call)
 
     async def _serve_create(self, member: Member, call: Call) -> CreateResult | Failure:
         """One member's turn: the first attempt directly, retries with backoff only after a failure."""

@@ -11,6 +11,7 @@ from autogen_core.tools import Tool, ToolSchema
 from opentelemetry import trace
 from pydantic import BaseModel
 
+from .._redaction import exception_attributes
 from ._policy import ErrorClass, PolicyAction
 from ._wire_tap import WireRecord
 
@@ -118,3 +119,17 @@ async def aclose_quietly(agen: AsyncGenerator[Any, None]) -> None:
         await agen.aclose()
     except Exception:  # the stream already failed; its close error adds nothing to that failure
         return
+
+
+def fail_span(span: trace.Span | None, error: BaseException) -> None:
+    """Mark a call's span failed, with the error's message and stack trace redacted."""
+    if span is not None:
+        span.record_exception(error, attributes=exception_attributes(error))
+        span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+
+
+def end_span(span: trace.Span | None, call: Call) -> None:
+    """End a call's span, noting how many attempts the call made."""
+    if span is not None:
+        span.set_attribute("agentkit.attempts", call.attempts)
+        span.end()

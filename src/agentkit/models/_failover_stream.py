@@ -27,13 +27,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from autogen_core import CancellationToken
 from autogen_core.models import AssistantMessage, CreateResult, LLMMessage, RequestUsage
 from autogen_core.tools import Tool, ToolSchema
-from opentelemetry import trace
 from pydantic import BaseModel
 
 from .._callinfo import set_answered_by
-from .._redaction import exception_attributes
 from ..exceptions import ContentFilteredError, IncompleteStreamError
-from ._failover_call import Call, Failure, Opened, aclose_quietly, outcome_of
+from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of
 from ._failover_hedge import open_hedged
 from ._policy import ErrorClass, PolicyAction
 from ._routing import estimate_tokens
@@ -155,14 +153,10 @@ async def stream_completion(
                 yield item
             return
     except BaseException as error:
-        if span is not None:
-            span.record_exception(error, attributes=exception_attributes(error))
-            span.set_status(trace.StatusCode.ERROR, type(error).__name__)
+        fail_span(span, error)
         raise
     finally:
-        if span is not None:
-            span.set_attribute("agentkit.attempts", call.attempts)
-            span.end()
+        end_span(span, call)
 
 
 def _usage_of(call: Call, partial: list[str], result: CreateResult | None) -> RequestUsage:

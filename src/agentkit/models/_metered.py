@@ -618,15 +618,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         try:
             return budget.admit(agent=agent, worst_cost=worst_cost, model=self._model)
         except BudgetExceededError as error:
-            self._ledger.record(
-                CallRecord(
-                    model=self._model,
-                    agent=agent,
-                    provider=self._provider,
-                    outcome="refused",
-                    error=type(error).__name__,
-                )
-            )
+            self._record_refused(agent, error)
             emit(
                 AdmissionRefusedEvent(
                     limit=error.limit,
@@ -638,6 +630,14 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
             raise
 
     # -- delegation -----------------------------------------------------------------------------------------------
+
+    def _record_refused(self, agent: str | None, error: Exception) -> None:
+        """Record a call refused before it spent anything (``outcome="refused"``)."""
+        self._ledger.record(
+            CallRecord(
+                model=self._model, agent=agent, provider=self._provider, outcome="refused", error=type(error).__name__
+            )
+        )
 
     async def close(self) -> None:
         """Close the inner client."""
