@@ -69,12 +69,21 @@ def _op(client: ChatCompletionClient, method: str) -> Callable[[], Awaitable[Any
     return lambda: _stream(client, extra)
 
 
-async def _alternate(contenders: dict[str, Callable[[], Awaitable[Any]]], calls: int) -> dict[str, list[float]]:
-    """Per-call seconds for each contender, calls interleaved one by one (order flipped every call)."""
+async def _alternate(
+    contenders: dict[str, Callable[[], Awaitable[Any]]], calls: int, seed: int = 0
+) -> dict[str, list[float]]:
+    """Per-call seconds for each contender: one call each per round, in a new random order every round.
+
+    A fixed alternation (A B, B A, ...) was found to leave a bias of 1-2 % between two *identical* contenders
+    on this machine; a shuffled order spreads whatever the previous call leaves behind (a connection being
+    released, a collection due) evenly over the contenders.
+    """
     samples: dict[str, list[float]] = {name: [] for name in contenders}
-    items = list(contenders.items())
-    for index in range(calls):
-        for name, op in items if index % 2 == 0 else reversed(items):
+    order = list(contenders.items())
+    shuffle = random.Random(seed).shuffle
+    for _ in range(calls):
+        shuffle(order)
+        for name, op in order:
             start = time.perf_counter()
             await op()
             samples[name].append(time.perf_counter() - start)
@@ -111,21 +120,27 @@ async def _bench_overhead(client_class: Any, base_url: str, calls: int) -> dict[
     failover = FailoverChatCompletionClient([bare, make("gpt-4o")])
     results: dict[str, float] = {}
     for method in ("create", "create_stream"):
-        contenders = {"bare": _op(bare, method), "failover": _op(failover, method)}
+        # "bare_again" is the same bare client measured as a third contender: the A/A control. Its ratio to
+        # "bare" is the run's noise floor, to read the failover ratio against.
+        contenders = {"bare": _op(bare, method), "bare_again": _op(bare, method), "failover": _op(failover, method)}
         await _alternate(contenders, max(calls // 10, 20))  # warm-up: connections, caches
         samples = await _alternate(contenders, calls)
         bare_s = statistics.median(samples["bare"])
         failover_s = statistics.median(samples["failover"])
-        # Paired: the median per-pair difference cancels the drift of a shared, busy machine.
+        # Paired: the median per-round difference cancels the drift of a shared, busy machine.
         paired = statistics.median(f - b for f, b in zip(samples["failover"], samples["bare"], strict=True))
+        control = statistics.median(a - b for a, b in zip(samples["bare_again"], samples["bare"], strict=True))
         results[f"{method}.bare_ms"] = bare_s * 1000
         results[f"{method}.failover_ms"] = failover_s * 1000
         results[f"{method}.ratio"] = failover_s / bare_s
         results[f"{method}.paired_overhead_us"] = paired * 1e6
         results[f"{method}.paired_ratio"] = 1 + paired / bare_s
+        results[f"{method}.control_ratio"] = statistics.median(samples["bare_again"]) / bare_s
+        results[f"{method}.control_paired_us"] = control * 1e6
         # Deterministic companion figure: Python function calls per call (this thread), which a busy machine
         # does not blur. The failover client's share is what it adds to the bare client's.
-        for name, op in contenders.items():
+        for name in ("bare", "failover"):
+            op = contenders[name]
             results[f"{method}.{name}_py_calls"] = await _python_calls(op, 200)
         results[f"{method}.py_calls_ratio"] = (
             results[f"{method}.failover_py_calls"] / results[f"{method}.bare_py_calls"]

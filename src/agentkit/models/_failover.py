@@ -44,7 +44,7 @@ from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merg
 from ._failover_plan import FailoverPlanning
 from ._failover_stream import stream_completion
 from ._policy import PolicyAction, PolicyHook, resolve_policy
-from ._routing import estimate_tokens, model_name_of
+from ._routing import Router, estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
 from ._wire_tap import WireRecord, close_record, open_record
 
@@ -273,6 +273,7 @@ class FailoverChatCompletionClient(
         self._actual_usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
         self._wait: Any = None  # tenacity wait strategy, built on the first retry
         self._model_info = merged_info([m.info for m in self._members])
+        self._router = Router([(m.info, m.context_window) for m in self._members])
 
     # ------------------------------------------------------------------ observability
 
@@ -342,7 +343,7 @@ class FailoverChatCompletionClient(
             if self._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
                 await self._circuits.refresh([m.breaker for m in self._members])
             plan = self._plan(call)
-            if self._hedging(call):
+            if self.hedge_after is not None and self._hedging(call):
                 won = await create_hedged(self, call, plan)
                 if won is not None:
                     set_answered_by(won[0].answer)  # in the caller's context, not the racer task's

@@ -14,7 +14,7 @@ from ..exceptions import DeadlineExceededError, FailoverError, NoEligibleMemberE
 from ._breaker import CircuitState
 from ._failover_call import Call, Failure
 from ._policy import ErrorClass, PolicyAction, PolicyHook, classify_error, retry_after_seconds
-from ._routing import ineligibility, shape_of
+from ._routing import Router, ineligibility
 
 if TYPE_CHECKING:
     from ._failover_member import Member
@@ -43,6 +43,7 @@ class FailoverPlanning:
     backoff_jitter: float
     max_retry_after: float
     route_by_capabilities: bool
+    _router: Router
     deadline: float | None
     _members: list[Member]
 
@@ -82,9 +83,11 @@ class FailoverPlanning:
 
     def _plan(self, call: Call) -> Iterator[Member]:
         """Members to try for this call, in order, skipping (with a reason) those that cannot serve it."""
-        eligible: list[Member] = []
-        if self.route_by_capabilities:
-            shape = call.shape = shape_of(call.messages, call.tools, call.json_output)
+        eligible = self._members
+        shape = self._router.shape(call.messages, call.tools, call.json_output) if self.route_by_capabilities else None
+        if shape is not None:  # some member may not serve this request: ask each
+            call.shape = shape
+            eligible = []
             for m in self._members:
                 reason = ineligibility(shape, m.info, m.context_window)
                 if reason is None:
@@ -93,8 +96,6 @@ class FailoverPlanning:
                     call.skipped[m.name] = reason
             if not eligible:
                 raise NoEligibleMemberError(call.skipped)
-        else:
-            eligible = self._members
         for m in eligible:
             if m.breaker.allows():
                 break
@@ -107,6 +108,7 @@ class FailoverPlanning:
             self._check_continue(call)
             yield soonest
             return
+        token, deadline, clock = call.token, call.deadline, self.clock
         for m in eligible:
             if call.min_window is not None and (m.context_window is not None and m.context_window <= call.min_window):
                 call.skipped[m.name] = f"context window {m.context_window} is not larger than {call.min_window}"
@@ -114,7 +116,9 @@ class FailoverPlanning:
             if not m.breaker.allows():
                 call.skipped[m.name] = "circuit open"
                 continue
-            if not self._check_continue(call):
+            if token is not None and token.is_cancelled():
+                raise asyncio.CancelledError()
+            if deadline is not None and clock.monotonic() >= deadline:
                 return
             yield m
 

@@ -12,9 +12,17 @@ from typing import Any
 from autogen_core.models import LLMMessage, ModelInfo
 from autogen_core.tools import Tool, ToolSchema
 
-from .._tokens import estimate_prompt_tokens, scan_prompt
+from .._tokens import PromptScan, estimate_prompt_tokens, scan_prompt
 
-__all__ = ("RequestShape", "context_window_of", "estimate_tokens", "ineligibility", "model_name_of", "shape_of")
+__all__ = (
+    "RequestShape",
+    "Router",
+    "context_window_of",
+    "estimate_tokens",
+    "ineligibility",
+    "model_name_of",
+    "shape_of",
+)
 
 
 class RequestShape:
@@ -44,7 +52,10 @@ def shape_of(
     messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema], json_output: bool | type[Any] | None
 ) -> RequestShape:
     """Compute a request's :class:`RequestShape`."""
-    scan = scan_prompt(messages, tools)
+    return _shape(scan_prompt(messages, tools), tools, json_output)
+
+
+def _shape(scan: PromptScan, tools: Sequence[Tool | ToolSchema], json_output: bool | type[Any] | None) -> RequestShape:
     return RequestShape(
         needs_tools=bool(tools),
         needs_vision=scan.images > 0,
@@ -52,6 +63,46 @@ def shape_of(
         needs_structured=isinstance(json_output, type),
         prompt_tokens=estimate_prompt_tokens(scan),
     )
+
+
+class Router:
+    """What a chain's members could be skipped for, worked out once per client.
+
+    A request that every member can serve (the common case) is then let through after at most one prompt
+    scan — and none at all when no member has a context window or lacks vision — without building a
+    :class:`RequestShape` or asking each member.
+
+    Args:
+        members: Each member's ``model_info`` and context window (``None``: unknown).
+    """
+
+    __slots__ = ("_json", "_min_window", "_structured", "_tools", "_vision")
+
+    def __init__(self, members: Sequence[tuple[ModelInfo | Mapping[str, Any], int | None]]) -> None:
+        self._tools = any(not info.get("function_calling", False) for info, _ in members)
+        self._vision = any(not info.get("vision", False) for info, _ in members)
+        self._json = any(not info.get("json_output", False) for info, _ in members)
+        self._structured = any(not info.get("structured_output", False) for info, _ in members)
+        windows = [window for _, window in members if window is not None]
+        self._min_window = min(windows) if windows else None
+
+    def shape(
+        self, messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema], json_output: bool | type[Any] | None
+    ) -> RequestShape | None:
+        """The request's shape when some member might not serve it, else ``None`` (every member can)."""
+        if (
+            (tools and self._tools)
+            or (json_output is True and self._json)
+            or (isinstance(json_output, type) and self._structured)
+        ):
+            return shape_of(messages, tools, json_output)
+        window = self._min_window
+        if window is None and not self._vision:
+            return None
+        scan = scan_prompt(messages, tools)
+        if (scan.images and self._vision) or (window is not None and estimate_prompt_tokens(scan) > window):
+            return _shape(scan, tools, json_output)
+        return None
 
 
 def ineligibility(shape: RequestShape, info: ModelInfo | Mapping[str, Any], context_window: int | None) -> str | None:

@@ -192,12 +192,13 @@ class TimeoutScope:
         if expires_at is None:
             return self
         loop = asyncio.get_running_loop()
-        task = self._task = _current_task(loop)
+        task = self._task = _CURRENT_TASKS.get(loop) if _CURRENT_TASKS is not None else _current_task(loop)
         if task is None:  # pragma: no cover - always inside a task
             return self
-        self._base = _cancelling(task)
-        if isinstance(self._clock, SystemClock):
-            sweeper = self._sweeper = _sweeper(self._clock, loop)
+        self._base = task.cancelling() if _HAS_CANCELLING else 0
+        if type(self._clock) is SystemClock or isinstance(self._clock, SystemClock):
+            last = _LAST
+            sweeper = self._sweeper = last[1] if last is not None and last[0]() is loop else _sweeper(self._clock, loop)
             self.when = expires_at
             sweeper.add(self, expires_at)
         else:
@@ -335,6 +336,15 @@ class StreamWatchdog:
             return
         self.busy = True
         self._base = task.cancelling() if _HAS_CANCELLING else 0
+        if type(self._clock) is SystemClock:  # _arm()'s common case, inline: the loop's sweeper, a dict write
+            last = _LAST
+            sweeper = self._sweeper = last[1] if last is not None and last[0]() is loop else _sweeper(self._clock, loop)
+            self._armed = True
+            if expiry >= sweeper._at:
+                sweeper.active[self] = expiry
+            else:
+                sweeper.add(self, expiry)
+            return
         self._arm(expiry, loop)
 
     def arrived(self) -> None:
