@@ -4,8 +4,9 @@ All over loopback HTTP with the real ``OpenAIChatCompletionClient`` against ``ag
 (for the overhead figures the fake provider runs in a child process, so it shares no GIL with the client):
 
 1. happy-path overhead: median seconds per call of the failover client over the bare client it wraps (the
-   same client object, so the same connection pool), interleaved round by round, for ``create`` and
-   ``create_stream`` (goal: ratio <= 1.02);
+   same client object, so the same connection pool), interleaved round by round, for ``create``, ``create``
+   with an agent's tool list (five workbench schemas and three handoff tools, rebuilt per call as AutoGen
+   does) and ``create_stream`` (goal: ratio <= 1.02), with the bare client measured twice as an A/A control;
 2. time to an answer with a dead primary — refused (nothing listens), HTTP 503, silent (never answers) —
    on the first call (circuit closed, default retry policy) and once the circuit is open;
 3. p50/p99 latency on a slow-tailed primary (5 % of first tokens take 1 s) without and with hedging;
@@ -62,9 +63,36 @@ async def _stream(client: ChatCompletionClient, extra: dict[str, Any]) -> Create
     return result
 
 
+_TOOLS: tuple[list[Any], list[Any]] | None = None
+
+
+def _tools() -> list[Any]:
+    """What an AutoGen agent hands its client per call: fresh copies of its workbench's tool schemas (a
+    workbench's ``list_tools()`` builds new dicts every time) plus its handoff ``Tool`` objects."""
+    global _TOOLS
+    if _TOOLS is None:
+        from autogen_core.tools import FunctionTool
+
+        def lookup(city: str, days: int = 3) -> str:
+            """Look up the forecast for a city."""
+            return city
+
+        def transfer() -> str:
+            """Hand the conversation over."""
+            return "transferred"
+
+        schemas = [FunctionTool(lookup, description=f"Tool {i}.", name=f"tool_{i}").schema for i in range(5)]
+        handoffs = [FunctionTool(transfer, description=f"Hand off to {i}.", name=f"transfer_to_{i}") for i in range(3)]
+        _TOOLS = (list(schemas), handoffs)
+    schemas, handoffs = _TOOLS
+    return [*(dict(schema) for schema in schemas), *handoffs]
+
+
 def _op(client: ChatCompletionClient, method: str) -> Callable[[], Awaitable[Any]]:
     if method == "create":
         return lambda: client.create(MESSAGES)
+    if method == "create_tools":  # like AutoGen's AssistantAgent: the tool list is rebuilt for every call
+        return lambda: client.create(MESSAGES, tools=_tools())
     extra = {} if isinstance(client, FailoverChatCompletionClient) else STREAM_USAGE
     return lambda: _stream(client, extra)
 
@@ -119,7 +147,7 @@ async def _bench_overhead(client_class: Any, base_url: str, calls: int) -> dict[
     bare = make("gpt-4o-mini")
     failover = FailoverChatCompletionClient([bare, make("gpt-4o")])
     results: dict[str, float] = {}
-    for method in ("create", "create_stream"):
+    for method in ("create", "create_tools", "create_stream"):
         # "bare_again" is the same bare client measured as a third contender: the A/A control. Its ratio to
         # "bare" is the run's noise floor, to read the failover ratio against.
         contenders = {"bare": _op(bare, method), "bare_again": _op(bare, method), "failover": _op(failover, method)}
