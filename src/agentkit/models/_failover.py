@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from contextvars import Token
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -469,61 +470,100 @@ class FailoverChatCompletionClient(
         """Stream a completion: chunks pass straight through; broken streams are recovered (class docstring)."""
         return stream_completion(self, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token)
 
-    async def _open_stream(self, member: Member, call: Call, messages: Sequence[LLMMessage]) -> Opened | Failure:
-        """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures)."""
-        extra = call.extra
-        if member.stream_args is not None and "stream_options" not in extra:
-            extra = {**extra, **member.stream_args} if extra else member.stream_args
-        attempt = 0
+    async def _open_stream(
+        self, member: Member, call: Call, messages: Sequence[LLMMessage], attempt: int = 0
+    ) -> Opened | Failure:
+        """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures).
+
+        ``attempt``: attempts already made on this member in this call (a caller that made the first one
+        itself, see :func:`~agentkit.models._failover_stream.stream_completion`).
+        """
         while True:
             attempt += 1
-            call.attempts += 1
-            started = self.clock.monotonic()
-            member.breaker.begin()
-            slot, slot_token = open_record() if member.anthropic else (None, None)  # open until the SDK call
-            agen = member.client.create_stream(
-                messages,
-                tools=call.tools,
-                tool_choice=call.tool_choice,
-                json_output=call.json_output,
-                extra_create_args=extra,
-                cancellation_token=call.token,
-            )
-            dog = StreamWatchdog(self.clock, member.first_token_timeout, member.stream_idle_timeout, call.deadline)
-            dog.waiting(started)
-            error: Exception
+            agen, dog, started, slot, slot_token = self._start_stream(member, call, messages)
+            raised: BaseException | None = None
             try:
                 first = await agen.__anext__()
-            except StopAsyncIteration:
-                error = IncompleteStreamError("the stream ended before its first chunk")
-            except asyncio.CancelledError as cancelled:
-                timed_out = dog.check(cancelled)
-                if timed_out is None:
-                    dog.close()
-                    member.breaker.release()
-                    lost = member.name in call.losers
-                    self._record_failed(member, call, cancelled, None, "hedge_lost" if lost else "cancelled", started)
-                    await aclose_quietly(agen)
-                    raise
-                error = timed_out
-            except Exception as failure:
-                error = failure
-            else:
-                dog.arrived()
-                return Opened(member, agen, first, dog, started, slot)
+            except (asyncio.CancelledError, Exception) as error:
+                raised = error
             finally:
                 if slot is not None and slot_token is not None:
                     close_record(slot, slot_token)
-            dog.close()
-            await aclose_quietly(agen)
-            error_class, action = self._decide(error)
-            self._health(member, error_class)
-            wait = self._retry_wait(member, call, error, action, attempt)
-            outcome = "retry" if wait is not None else outcome_of(action)
-            self._record_failed(member, call, error, error_class, outcome, started)
-            if wait is None:
-                return Failure(error, error_class, PolicyAction.FAILOVER if action is PolicyAction.RETRY else action)
-            await self.clock.sleep(wait)
+            if raised is None:
+                dog.arrived()
+                return Opened(member, agen, first, dog, started, slot)
+            failure = await self._stream_open_failed(member, call, agen, dog, started, raised, attempt)
+            if failure is not None:
+                return failure
+            # else: retry after the wait
+
+    def _start_stream(
+        self, member: Member, call: Call, messages: Sequence[LLMMessage]
+    ) -> tuple[AsyncGenerator[str | CreateResult, None], StreamWatchdog, float, WireRecord | None, Token[Any] | None]:
+        """Start one streamed attempt (nothing awaited): its stream, its watchdog, its start and wire record.
+
+        The wire record (Anthropic members) stays open until the first item arrived; the caller closes it.
+        """
+        extra = call.extra
+        if member.stream_args is not None and "stream_options" not in extra:
+            extra = {**extra, **member.stream_args} if extra else member.stream_args
+        call.attempts += 1
+        started = self.clock.monotonic()
+        member.breaker.begin()
+        slot, slot_token = open_record() if member.anthropic else (None, None)
+        agen = member.client.create_stream(
+            messages,
+            tools=call.tools,
+            tool_choice=call.tool_choice,
+            json_output=call.json_output,
+            extra_create_args=extra,
+            cancellation_token=call.token,
+        )
+        dog = StreamWatchdog(self.clock, member.first_token_timeout, member.stream_idle_timeout, call.deadline)
+        dog.waiting(started)
+        return agen, dog, started, slot, slot_token
+
+    async def _stream_open_failed(
+        self,
+        member: Member,
+        call: Call,
+        agen: AsyncGenerator[str | CreateResult, None],
+        dog: StreamWatchdog,
+        started: float,
+        raised: BaseException,
+        attempt: int,
+    ) -> Failure | None:
+        """A streamed attempt failed before its first item: record it; ``None`` after waiting to retry.
+
+        A cancellation that is not the watchdog's own is re-raised (after closing the attempt).
+        """
+        error: Exception
+        if isinstance(raised, StopAsyncIteration):
+            error = IncompleteStreamError("the stream ended before its first chunk")
+        elif isinstance(raised, asyncio.CancelledError):
+            timed_out = dog.check(raised)
+            if timed_out is None:
+                dog.close()
+                member.breaker.release()
+                lost = member.name in call.losers
+                self._record_failed(member, call, raised, None, "hedge_lost" if lost else "cancelled", started)
+                await aclose_quietly(agen)
+                raise raised
+            error = timed_out
+        else:
+            assert isinstance(raised, Exception)
+            error = raised
+        dog.close()
+        await aclose_quietly(agen)
+        error_class, action = self._decide(error)
+        self._health(member, error_class)
+        wait = self._retry_wait(member, call, error, action, attempt)
+        outcome = "retry" if wait is not None else outcome_of(action)
+        self._record_failed(member, call, error, error_class, outcome, started)
+        if wait is None:
+            return Failure(error, error_class, PolicyAction.FAILOVER if action is PolicyAction.RETRY else action)
+        await self.clock.sleep(wait)
+        return None
 
     async def _drop_opened(self, opened: Opened, call: Call) -> None:
         opened.dog.close()
