@@ -389,17 +389,10 @@ class FailoverChatCompletionClient(
                         cancellation_token=call.token,
                     )
             except Exception as error:
-                error_class, action = self._decide(error)
-                self._health(member, error_class)
-                wait = self._retry_wait(member, call, error, action, attempt)
-                outcome = "retry" if wait is not None else outcome_of(action)
-                self._record_failed(member, call, error, error_class, outcome, started)
-                if wait is None:
-                    return Failure(
-                        error, error_class, PolicyAction.FAILOVER if action is PolicyAction.RETRY else action
-                    )
-                await self.clock.sleep(wait)
-                continue
+                failure = await self._attempt_failed(member, call, error, attempt, started)
+                if failure is not None:
+                    return failure
+                continue  # retry after the wait
             except BaseException as error:  # cancelled: stop here, start nothing else
                 member.breaker.release()
                 lost = member.name in call.losers
@@ -555,6 +548,12 @@ class FailoverChatCompletionClient(
             error = raised
         dog.close()
         await aclose_quietly(agen)
+        return await self._attempt_failed(member, call, error, attempt, started)
+
+    async def _attempt_failed(
+        self, member: Member, call: Call, error: Exception, attempt: int, started: float
+    ) -> Failure | None:
+        """Record a failed attempt; return the member's ``Failure``, or ``None`` after the backoff wait (retry it)."""
         error_class, action = self._decide(error)
         self._health(member, error_class)
         wait = self._retry_wait(member, call, error, action, attempt)
