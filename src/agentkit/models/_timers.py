@@ -139,17 +139,7 @@ class _Alarm:
             self._task = None
 
 
-_HAS_CANCELLING = sys.version_info >= (3, 11)
-
-if sys.version_info >= (3, 11):
-
-    def _cancelling(task: asyncio.Task[object]) -> int:
-        return task.cancelling()
-
-else:  # pragma: no cover - Python 3.10 has no cancellation counter
-
-    def _cancelling(task: asyncio.Task[object]) -> int:
-        return 0
+_HAS_CANCELLING = sys.version_info >= (3, 11)  # Python 3.10 has no cancellation counter
 
 
 def _timed_out(task: asyncio.Task[object], base: int) -> bool:
