@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from autogen_core import EVENT_LOGGER_NAME
 from autogen_core.models import ModelInfo, UserMessage
 
 from agentkit.events import AgentkitEvent
 from agentkit.testing import ManualClock
+from agentkit.testing import capture_events as collect_events
 
 T = TypeVar("T")
 
@@ -52,16 +51,11 @@ class _Response:
         self.headers = headers
 
 
-class EventLog(logging.Handler):
-    """Collects agentkit events from AutoGen's event logger."""
+class EventLog:
+    """The agentkit events a block emitted (collected by ``agentkit.testing.capture_events``), by type."""
 
-    def __init__(self) -> None:
-        super().__init__(level=logging.INFO)
-        self.events: list[AgentkitEvent] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if isinstance(record.msg, AgentkitEvent):
-            self.events.append(record.msg)
+    def __init__(self, events: list[AgentkitEvent]) -> None:
+        self.events = events
 
     def of(self, type_: str) -> list[dict[str, Any]]:
         return [e.kwargs for e in self.events if e.kwargs["type"] == type_]
@@ -77,16 +71,8 @@ class EventLog(logging.Handler):
 
 @contextmanager
 def capture_events() -> Iterator[EventLog]:
-    logger = logging.getLogger(EVENT_LOGGER_NAME)
-    handler = EventLog()
-    old_level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
+    with collect_events() as events:
+        yield EventLog(events)
 
 
 async def drive(clock: ManualClock, work: Awaitable[T], *, step: float = 0.5, max_steps: int = 2000) -> T:
