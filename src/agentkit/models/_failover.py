@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from contextvars import Token
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -463,17 +462,28 @@ class FailoverChatCompletionClient(
         """Stream a completion: chunks pass straight through; broken streams are recovered (class docstring)."""
         return stream_completion(self, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token)
 
-    async def _open_stream(
-        self, member: Member, call: Call, messages: Sequence[LLMMessage], attempt: int = 0
-    ) -> Opened | Failure:
-        """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures).
-
-        ``attempt``: attempts already made on this member in this call (a caller that made the first one
-        itself, see :func:`~agentkit.models._failover_stream.stream_completion`).
-        """
+    async def _open_stream(self, member: Member, call: Call, messages: Sequence[LLMMessage]) -> Opened | Failure:
+        """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures)."""
+        extra = call.extra
+        if member.stream_args is not None and "stream_options" not in extra:
+            extra = {**extra, **member.stream_args} if extra else member.stream_args
+        attempt = 0
         while True:
             attempt += 1
-            agen, dog, started, slot, slot_token = self._start_stream(member, call, messages)
+            call.attempts += 1
+            started = self.clock.monotonic()
+            member.breaker.begin()
+            slot, slot_token = open_record() if member.anthropic else (None, None)  # open until the SDK call
+            agen = member.client.create_stream(
+                messages,
+                tools=call.tools,
+                tool_choice=call.tool_choice,
+                json_output=call.json_output,
+                extra_create_args=extra,
+                cancellation_token=call.token,
+            )
+            dog = StreamWatchdog(self.clock, member.first_token_timeout, member.stream_idle_timeout, call.deadline)
+            dog.waiting(started)
             raised: BaseException | None = None
             try:
                 first = await agen.__anext__()
@@ -489,32 +499,6 @@ class FailoverChatCompletionClient(
             if failure is not None:
                 return failure
             # else: retry after the wait
-
-    def _start_stream(
-        self, member: Member, call: Call, messages: Sequence[LLMMessage]
-    ) -> tuple[AsyncGenerator[str | CreateResult, None], StreamWatchdog, float, WireRecord | None, Token[Any] | None]:
-        """Start one streamed attempt (nothing awaited): its stream, its watchdog, its start and wire record.
-
-        The wire record (Anthropic members) stays open until the first item arrived; the caller closes it.
-        """
-        extra = call.extra
-        if member.stream_args is not None and "stream_options" not in extra:
-            extra = {**extra, **member.stream_args} if extra else member.stream_args
-        call.attempts += 1
-        started = self.clock.monotonic()
-        member.breaker.begin()
-        slot, slot_token = open_record() if member.anthropic else (None, None)
-        agen = member.client.create_stream(
-            messages,
-            tools=call.tools,
-            tool_choice=call.tool_choice,
-            json_output=call.json_output,
-            extra_create_args=extra,
-            cancellation_token=call.token,
-        )
-        dog = StreamWatchdog(self.clock, member.first_token_timeout, member.stream_idle_timeout, call.deadline)
-        dog.waiting(started)
-        return agen, dog, started, slot, slot_token
 
     async def _stream_open_failed(
         self,

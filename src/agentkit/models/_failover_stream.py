@@ -35,7 +35,6 @@ from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fai
 from ._failover_hedge import open_hedged
 from ._policy import ErrorClass, PolicyAction
 from ._routing import estimate_tokens
-from ._wire_tap import close_record
 
 if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
@@ -69,25 +68,7 @@ async def stream_completion(
         while True:
             if opened is None:
                 for member in plan:
-                    # Each member's first attempt is made here, not through client._open_stream: on the happy
-                    # path no extra coroutine sits between the caller and the member's stream.
-                    agen, dog, started, slot, slot_token = client._start_stream(member, call, call.messages)
-                    outcome: Opened | Failure | None
-                    raised: BaseException | None = None
-                    try:
-                        first = await agen.__anext__()
-                    except (asyncio.CancelledError, Exception) as opening_error:
-                        raised = opening_error
-                    finally:
-                        if slot is not None and slot_token is not None:
-                            close_record(slot, slot_token)
-                    if raised is None:
-                        dog.arrived()
-                        outcome = Opened(member, agen, first, dog, started, slot)
-                    else:
-                        outcome = await client._stream_open_failed(member, call, agen, dog, started, raised, 1)
-                    if outcome is None:  # a retry is due on this member, after the wait already taken
-                        outcome = await client._open_stream(member, call, call.messages, attempt=1)
+                    outcome = await client._open_stream(member, call, call.messages)
                     if isinstance(outcome, Failure):
                         client._after_failure(member, call, outcome)
                         continue
