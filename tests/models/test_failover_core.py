@@ -504,6 +504,33 @@ async def test_slow_consumer_does_not_trip_the_idle_limit() -> None:
     assert "".join(seen) == "a b c d"
 
 
+async def test_a_steady_stream_longer_than_the_idle_limit_is_not_cut() -> None:
+    clock = ManualClock()
+    primary = scripted("primary", Scripted("a b c d e f g h", chunk_latency=1.5), clock=clock)
+    client = chain(primary, scripted("backup", "never", clock=clock), clock=clock, stream_idle_timeout=2)
+    chunks, result = await drive(clock, collect(client.create_stream(MESSAGES)), step=0.25)
+    assert result.content == "a b c d e f g h" == "".join(chunks)  # 10.5 s in all, never 2 s without a chunk
+    assert clock.monotonic() >= 10
+
+
+async def test_a_recovery_stream_that_stalls_is_cut_by_the_idle_limit() -> None:
+    clock = ManualClock()
+    primary = scripted(
+        "primary", Scripted("one two three", raises=ConnectionResetError("cut"), raise_after=1), clock=clock
+    )
+    backup = scripted("backup", Scripted("one two three four", chunk_latency=50), clock=clock)
+    client = chain(primary, backup, clock=clock, stream_idle_timeout=5)
+    received: list[str] = []
+    with capture_events() as log, pytest.raises(IncompleteStreamError) as raised:
+        await drive(clock, drain(client.create_stream(MESSAGES), received), step=1.0)
+    assert received == ["one"]
+    assert raised.value.partial_text == "one"
+    backup_attempt = log.attempts[-1]
+    assert backup_attempt["member"] == "backup"
+    assert backup_attempt["error_class"] == "stream_broken"
+    assert 5 <= backup_attempt["latency_s"] < 50  # cut after ~5 s of silence, long before its next chunk
+
+
 class OddStream(ChatCompletionClient):
     """A tiny member double whose stream yields what the test asks for."""
 

@@ -42,7 +42,7 @@ from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fai
 from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
 from ._failover_plan import FailoverPlanning
-from ._failover_stream import stream_completion
+from ._failover_stream import make_stream
 from ._policy import PolicyAction, PolicyHook, resolve_policy
 from ._routing import Router, estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
@@ -460,7 +460,7 @@ class FailoverChatCompletionClient(
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Stream a completion: chunks pass straight through; broken streams are recovered (class docstring)."""
-        return stream_completion(self, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token)
+        return make_stream(self, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token)
 
     async def _open_stream(self, member: Member, call: Call, messages: Sequence[LLMMessage]) -> Opened | Failure:
         """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures)."""

@@ -15,12 +15,13 @@ summed usage of every attempt. Tool-call deltas are never continued; when nothin
 :class:`~agentkit.exceptions.IncompleteStreamError` carries everything the caller received.
 
 The happy path costs one list append per chunk (the chunk references kept for recovery, joined only
-on failure) and two attribute writes for the idle watchdog.
+on failure); the idle watchdog looks at the stream only when its alarm rings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncGenerator, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,13 +41,13 @@ if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
     from ._failover_member import Member
 
-__all__ = ("stream_completion",)
+__all__ = ("make_stream",)
 
 _END: Any = object()
 _PREFILL_SOURCE = "assistant"
 
 
-async def stream_completion(
+def make_stream(
     client: FailoverChatCompletionClient,
     messages: Sequence[LLMMessage],
     tools: Sequence[Tool | ToolSchema],
@@ -55,7 +56,29 @@ async def stream_completion(
     extra_create_args: Mapping[str, Any],
     cancellation_token: CancellationToken | None,
 ) -> AsyncGenerator[str | CreateResult, None]:
-    """The body of ``FailoverChatCompletionClient.create_stream`` (see the module docstring)."""
+    """The stream ``FailoverChatCompletionClient.create_stream`` returns (nothing runs until it is iterated)."""
+    this: list[weakref.ref[AsyncGenerator[str | CreateResult, None]]] = []
+    stream = stream_completion(
+        client, this, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token
+    )
+    this.append(weakref.ref(stream))  # the stream's watchdog looks at what it awaits (no cycle: weak)
+    return stream
+
+
+async def stream_completion(
+    client: FailoverChatCompletionClient,
+    this: list[weakref.ref[AsyncGenerator[str | CreateResult, None]]],
+    messages: Sequence[LLMMessage],
+    tools: Sequence[Tool | ToolSchema],
+    tool_choice: Tool | Literal["auto", "required", "none"],
+    json_output: bool | type[BaseModel] | None,
+    extra_create_args: Mapping[str, Any],
+    cancellation_token: CancellationToken | None,
+) -> AsyncGenerator[str | CreateResult, None]:
+    """The body of ``FailoverChatCompletionClient.create_stream`` (see the module docstring).
+
+    ``this[0]`` is a weak reference to this very generator (see :func:`make_stream`).
+    """
     call = client._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, True)
     span = call.span = client._span("agentkit.failover.create_stream")
     try:
@@ -80,7 +103,7 @@ async def stream_completion(
             member, agen, dog, started, slot = opened.member, opened.agen, opened.dog, opened.started, opened.slot
             chunk: Any = opened.first
             opened = None
-            dog.passthrough()
+            dog.passthrough(this[0])
             partial: list[str] = []
             keep = partial.append
             next_chunk = agen.__anext__
@@ -104,7 +127,6 @@ async def stream_completion(
                         yield chunk
                     else:  # malformed: skipped (a tool-call-like delta forbids a recovery)
                         tool_started = tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
-                    dog.busy = True
                     try:
                         chunk = await next_chunk()
                     except StopAsyncIteration:
@@ -118,8 +140,6 @@ async def stream_completion(
                     except Exception as failure:
                         error = failure
                         break
-                    dog.busy = False
-                    dog.count += 1
                 finished = True
             finally:
                 dog.close()
@@ -233,8 +253,10 @@ async def _recover(
         if isinstance(opened, Failure):
             continue  # e.g. a member that refuses the prefill: the next one may take it
         attempt = _Attempt(client, call, opened, text, continuing)
+        pieces = attempt.run()
+        opened.dog.passthrough(weakref.ref(pieces))
         try:
-            async for piece in attempt.run():
+            async for piece in pieces:
                 delivered.append(piece)
                 yield piece
         except BaseException as stopped:
@@ -304,7 +326,6 @@ class _Attempt:
     async def run(self) -> AsyncGenerator[str, None]:
         opened, dog = self.opened, self.opened.dog
         chunk: Any = opened.first
-        dog.passthrough()
         while True:
             if isinstance(chunk, str):
                 piece = self._accept(chunk)
@@ -321,7 +342,6 @@ class _Attempt:
                 return
             else:
                 self.tool_started = self.tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
-            dog.busy = True
             try:
                 chunk = await opened.agen.__anext__()
             except StopAsyncIteration:
@@ -335,8 +355,6 @@ class _Attempt:
             except Exception as failure:
                 self._fail(failure)
                 return
-            dog.busy = False
-            dog.count += 1
 
     def _accept(self, chunk: str) -> str | None:
         """What of ``chunk`` goes to the caller (``None``: the new answer diverged, give up on this member)."""

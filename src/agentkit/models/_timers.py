@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import sys
 import weakref
-from types import TracebackType
-from typing import Protocol
+from collections.abc import AsyncGenerator, Callable
+from types import AsyncGeneratorType, TracebackType
+from typing import Any, Protocol, cast
 
 from .._clock import Clock, SystemClock
 from ._policy import AttemptTimeoutError
@@ -215,9 +216,10 @@ class StreamWatchdog:
     """One alarm per streamed attempt: the first-token limit until the first chunk, then the idle limit.
 
     Phase 1 (first chunk): :meth:`waiting` arms a precise alarm at the first-token limit (or the call's
-    deadline). Phase 2 (:meth:`passthrough`): the caller sets :attr:`busy` around each ``await`` of the next
-    chunk and bumps :attr:`count` per chunk — two attribute writes and an increment, no clock read. The alarm
-    ticks every quarter of the idle limit and cancels the task only if it is waiting (``busy``) and no chunk
+    deadline). Phase 2 (:meth:`passthrough`) costs nothing per chunk: the watchdog is given the async generator
+    that reads the member's stream and looks at what it awaits (``ag_await``) only when its alarm rings —
+    ``None`` while the caller holds a chunk, else the member's pending ``__anext__()``, a new object per
+    chunk. The alarm ticks every quarter of the idle limit and cancels the task only if it is waiting and no chunk
     arrived for the whole idle limit, so a stall is detected between 1 and 1.25 idle limits after the last
     chunk, and never while the caller holds a chunk.
 
@@ -237,14 +239,14 @@ class StreamWatchdog:
         "_base",
         "_clock",
         "_closed",
+        "_pending",
         "_phase2",
         "_quiet_since",
-        "_seen",
+        "_reader",
         "_since",
         "_sweeper",
         "_task",
         "busy",
-        "count",
         "fired",
         "first_token_s",
         "hard_deadline",
@@ -266,12 +268,11 @@ class StreamWatchdog:
         self._since = 0.0
         self._base = 0
         self._closed = False
-        self._seen = 0
+        self._reader: Callable[[], AsyncGenerator[Any, Any] | None] | None = None
+        self._pending: object = None
         self._quiet_since = 0.0
         self.busy = False
-        """Set while the stream is awaited for its next chunk (phase 2)."""
-        self.count = 0
-        """Chunks received in phase 2."""
+        """Set while the first chunk is awaited (phase 1)."""
         self.fired: str | None = None
 
     # --- the one alarm ----------------------------------------------------------------------------
@@ -358,10 +359,16 @@ class StreamWatchdog:
 
     # --- phase 2: the rest of the stream ----------------------------------------------------------
 
-    def passthrough(self) -> None:
-        """Enter phase 2 in the current task (the first chunk may have arrived in a hedging helper task)."""
+    def passthrough(self, reader: Callable[[], AsyncGenerator[Any, Any] | None]) -> None:
+        """Enter phase 2 in the current task (the first chunk may have arrived in a hedging helper task).
+
+        Args:
+            reader: A weak reference to the async generator that awaits the member's next chunk (its
+                ``ag_await`` tells a wait on the member from a chunk held by the caller).
+        """
         self.busy = False
         self._phase2 = True
+        self._reader = reader
         loop = asyncio.get_running_loop()
         task = self._task = _CURRENT_TASKS.get(loop) if _CURRENT_TASKS is not None else _current_task(loop)
         idle = self.idle_s
@@ -370,7 +377,7 @@ class StreamWatchdog:
             self._disarm()
             return
         self._base = task.cancelling() if _HAS_CANCELLING else 0
-        self._seen = self.count
+        self._pending = None
         now = self._quiet_since = self._clock.monotonic()
         when = now + idle / 4 if idle is not None else _INF
         if hard is not None and hard < when:
@@ -389,13 +396,18 @@ class StreamWatchdog:
     def _tick(self) -> None:
         if self._closed or self._task is None or self._task.done():
             return
+        reader = self._reader() if self._reader is not None else None
+        if reader is None:  # the stream was dropped
+            return
+        # The member's pending __anext__(), or None while the caller holds a chunk (readers are async generators).
+        pending = cast("AsyncGeneratorType[Any, Any]", reader).ag_await
         now = self._clock.monotonic()
-        if self.busy and self.hard_deadline is not None and now >= self.hard_deadline:
+        if pending is not None and self.hard_deadline is not None and now >= self.hard_deadline:
             self.fired = "deadline"
             self._task.cancel()
             return
-        if not self.busy or self.count != self._seen:
-            self._seen = self.count
+        if pending is None or pending is not self._pending:  # not waiting, or a chunk arrived since the last tick
+            self._pending = pending  # held, so that a new __anext__() can never reuse its identity
             self._quiet_since = now
         elif self.idle_s is not None and now - self._quiet_since >= self.idle_s:
             self.fired = "stream_idle_timeout"
