@@ -204,10 +204,10 @@ class _Tracer:
 async def test_failover_span_never_records_a_providers_error_body(
     fake_provider: FakeProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from agentkit.models import _failover
+    from agentkit.models import _failover_call
 
     tracer = _Tracer()
-    monkeypatch.setattr(_failover, "_tracer", tracer)
+    monkeypatch.setattr(_failover_call, "_tracer", tracer)
     secret = "sk-proj-Zq9SpanSecretAbCdEfGhIj"
     fake_provider.always("m1", Fault.status(401, body={"error": {"message": f"Incorrect API key: {secret}"}}))
     client = FailoverChatCompletionClient([fake_provider.openai_client("m1")], max_attempts=1)

@@ -853,10 +853,10 @@ class _Tracer:
 
 
 async def test_one_span_per_call_with_an_event_per_failed_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agentkit.models import _failover, _failover_accounting
+    from agentkit.models import _failover_accounting, _failover_call
 
     tracer = _Tracer()
-    monkeypatch.setattr(_failover, "_tracer", tracer)  # the call's span
+    monkeypatch.setattr(_failover_call, "_tracer", tracer)  # the call's span
     monkeypatch.setattr(_failover_accounting, "_tracer", tracer)  # one child span per attempt
     clock = ManualClock()
     client = chain(scripted("p", StatusError(401), clock=clock), scripted("b", "ok", clock=clock), clock=clock)

@@ -9,12 +9,8 @@ from .._lazy import lazy_exports
 if TYPE_CHECKING:
     from .._callinfo import AnsweredBy, answered_by
     from ._breaker import CircuitBreaker, CircuitState
-    from ._failover import (
-        FailoverChatCompletionClient,
-        FailoverChatCompletionClientConfig,
-        FailoverMember,
-        FailoverMemberConfig,
-    )
+    from ._failover import FailoverChatCompletionClient, FailoverMember, FailoverMemberConfig
+    from ._failover_config import FailoverChatCompletionClientConfig
     from ._metered import MeteredChatCompletionClient, MeteredChatCompletionClientConfig, estimate_prompt_tokens
     from ._policy import DEFAULT_ERROR_POLICY, ErrorClass, PolicyAction, classify_error, retry_after_seconds
 
@@ -46,7 +42,7 @@ __getattr__, __dir__ = lazy_exports(
         "DEFAULT_ERROR_POLICY": "._policy",
         "ErrorClass": "._policy",
         "FailoverChatCompletionClient": "._failover",
-        "FailoverChatCompletionClientConfig": "._failover",
+        "FailoverChatCompletionClientConfig": "._failover_config",
         "FailoverMember": "._failover",
         "FailoverMemberConfig": "._failover",
         "MeteredChatCompletionClient": "._metered",

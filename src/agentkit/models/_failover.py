@@ -6,13 +6,13 @@ one armed time limit; everything else is built only once something fails.
 
 The client is split by idea: members (``_failover_member``), per-call state (``_failover_call``), policy and
 planning (``_failover_plan``), accounting (``_failover_accounting``), streams and their recovery
-(``_failover_stream``), hedging (``_failover_hedge``); refusals are read off the wire (``_wire_tap``).
+(``_failover_stream``), hedging (``_failover_hedge``), the serialised config (``_failover_config``);
+refusals are read off the wire (``_wire_tap``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal
@@ -27,18 +27,17 @@ from autogen_core.models import (
     RequestUsage,
 )
 from autogen_core.tools import Tool, ToolSchema
-from opentelemetry import trace
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from typing_extensions import Self
 
 from .._callinfo import set_answered_by
 from .._clock import SYSTEM_CLOCK, Clock
-from .._redaction import redact_component, reject_redacted
 from .._utils import to_seconds
 from ..exceptions import ConfigurationError, ContentFilteredError, IncompleteStreamError
 from ._breaker import CircuitBreaker, CircuitState
 from ._failover_accounting import FailoverAccounting
-from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of
+from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of, start_span
+from ._failover_config import FailoverChatCompletionClientConfig, StreamRecovery, client_arguments, config_of
 from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
 from ._failover_plan import FailoverPlanning
@@ -55,59 +54,9 @@ __all__ = (
     "FailoverMemberConfig",
 )
 
-_tracer = trace.get_tracer("agentkit")
-_NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
-_MISSING: Any = object()
-_OTEL_FROM_ENV = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
-_SDK_PROVIDERS = ("openai", "anthropic")  # provider paths and AutoGen's short names of SDK-backed clients
-
-StreamRecovery = Literal["auto", "restart", "off"]
-"""How a stream that broke after text reached the caller is recovered (see ``stream_recovery``)."""
 
 HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
 """``(messages, extra_create_args) -> bool``: whether a request is safe to send twice."""
-
-
-def _start_span(name: str) -> trace.Span | None:
-    """A span for one call, or ``None`` while no OpenTelemetry SDK is configured (the common, free case).
-
-    ``trace.get_tracer_provider()`` reads the environment on every call, so the global provider is looked at
-    directly when the installed opentelemetry-api has it (else spans are always started).
-    """
-    if isinstance(_tracer, trace.ProxyTracer) and not _OTEL_FROM_ENV:
-        configured = getattr(trace, "_TRACER_PROVIDER", _MISSING)
-        if configured is None or (configured is not _MISSING and isinstance(configured, _NO_TRACING)):
-            return None
-    return _tracer.start_span(name)
-
-
-class FailoverChatCompletionClientConfig(BaseModel):
-    """Serialised form of :class:`FailoverChatCompletionClient`.
-
-    ``clock``, ``policy`` (a callable) and ``hedge_if`` (a callable) are not serialised.
-    """
-
-    members: list[FailoverMemberConfig]
-    max_attempts: int = 3
-    attempt_timeout: float | None = 120.0
-    first_token_timeout: float | None = None
-    stream_idle_timeout: float | None = 60.0
-    deadline: float | None = None
-    backoff_initial: float = 0.5
-    backoff_max: float = 8.0
-    backoff_jitter: float = 0.5
-    max_retry_after: float = 20.0
-    error_policy: dict[str, str] = Field(default_factory=dict)
-    failure_threshold: int = 5
-    cooldown: float = 30.0
-    hedge_after: float | None = None
-    stream_recovery: StreamRecovery = "auto"
-    restart_incomplete_streams: bool | None = None
-    """Deprecated (before ``stream_recovery``): ``True`` loads as ``stream_recovery="auto"``."""
-    route_by_capabilities: bool = True
-    strict_stream_finish: bool = True
-    token_counting: Literal["estimate", "primary"] = "estimate"
-    circuit_store: str | None = None
 
 
 class FailoverChatCompletionClient(
@@ -307,25 +256,6 @@ class FailoverChatCompletionClient(
 
     # ------------------------------------------------------------------ create
 
-    def _new_call(
-        self,
-        messages: Sequence[LLMMessage],
-        tools: Sequence[Tool | ToolSchema],
-        tool_choice: Tool | Literal["auto", "required", "none"],
-        json_output: bool | type[BaseModel] | None,
-        extra_create_args: Mapping[str, Any],
-        cancellation_token: CancellationToken | None,
-        stream: bool,
-    ) -> Call:
-        started = self.clock.monotonic()
-        deadline = None if self.deadline is None else started + self.deadline
-        return Call(
-            messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, stream, started, deadline
-        )
-
-    def _span(self, name: str) -> trace.Span | None:
-        return _start_span(name)
-
     async def create(
         self,
         messages: Sequence[LLMMessage],
@@ -337,8 +267,18 @@ class FailoverChatCompletionClient(
         cancellation_token: CancellationToken | None = None,
     ) -> CreateResult:
         """Create a completion on the first member that can answer (see the class docstring)."""
-        call = self._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, False)
-        span = call.span = _start_span("agentkit.failover.create")
+        call = Call(
+            messages,
+            tools,
+            tool_choice,
+            json_output,
+            extra_create_args,
+            cancellation_token,
+            False,
+            self.clock,
+            self.deadline,
+        )
+        span = call.span = start_span("agentkit.failover.create")
         try:
             if self._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
                 await self._circuits.refresh([m.breaker for m in self._members])
@@ -609,43 +549,10 @@ class FailoverChatCompletionClient(
         """
         return self._model_info
 
-    # ------------------------------------------------------------------ serialisation
+    # ------------------------------------------------------------------ serialisation (_failover_config)
 
     def _to_config(self) -> FailoverChatCompletionClientConfig:
-        return FailoverChatCompletionClientConfig(
-            members=[
-                FailoverMemberConfig(
-                    client=redact_component(m.client.dump_component()),
-                    name=m.spec.name,
-                    max_attempts=m.spec.max_attempts,
-                    attempt_timeout=m.spec.attempt_timeout,
-                    first_token_timeout=m.spec.first_token_timeout,
-                    stream_idle_timeout=m.spec.stream_idle_timeout,
-                    context_window=m.spec.context_window,
-                    disable_sdk_retries=m.spec.disable_sdk_retries,
-                    prefill=m.spec.prefill,
-                )
-                for m in self._members
-            ],
-            max_attempts=self.max_attempts,
-            attempt_timeout=self.attempt_timeout,
-            first_token_timeout=self.first_token_timeout,
-            stream_idle_timeout=self.stream_idle_timeout,
-            deadline=self.deadline,
-            backoff_initial=self.backoff_initial,
-            backoff_max=self.backoff_max,
-            backoff_jitter=self.backoff_jitter,
-            max_retry_after=self.max_retry_after,
-            error_policy=dict(self.error_policy),
-            failure_threshold=self.failure_threshold,
-            cooldown=self.cooldown,
-            hedge_after=self.hedge_after,
-            stream_recovery=self.stream_recovery,
-            route_by_capabilities=self.route_by_capabilities,
-            strict_stream_finish=self.strict_stream_finish,
-            token_counting=self.token_counting,
-            circuit_store=self._circuits.store.url if self._circuits is not None else None,
-        )
+        return config_of(self)
 
     @classmethod
     def _from_config(cls, config: FailoverChatCompletionClientConfig) -> Self:
@@ -662,50 +569,8 @@ class FailoverChatCompletionClient(
         ``_from_config`` uses ``ChatCompletionClient.load_component``; agentkit's migration loader passes its
         own, which resolves environment-variable references in the members' configs.
         """
-        members = []
-        for index, m in enumerate(config.members):
-            component = m.client
-            reject_redacted(component.config, f"members[{index}].client.config")
-            if (
-                m.disable_sdk_retries
-                and any(sdk in component.provider.lower() for sdk in _SDK_PROVIDERS)
-                and "max_retries" not in component.config
-            ):
-                component = component.model_copy(update={"config": {**component.config, "max_retries": 0}})
-            members.append(
-                FailoverMember(
-                    load_member(component, index),
-                    name=m.name,
-                    max_attempts=m.max_attempts,
-                    attempt_timeout=m.attempt_timeout,
-                    first_token_timeout=m.first_token_timeout,
-                    stream_idle_timeout=m.stream_idle_timeout,
-                    context_window=m.context_window,
-                    disable_sdk_retries=m.disable_sdk_retries,
-                    prefill=m.prefill,
-                )
-            )
-        return cls(
-            members,
-            max_attempts=config.max_attempts,
-            attempt_timeout=config.attempt_timeout,
-            first_token_timeout=config.first_token_timeout,
-            stream_idle_timeout=config.stream_idle_timeout,
-            deadline=config.deadline,
-            backoff_initial=config.backoff_initial,
-            backoff_max=config.backoff_max,
-            backoff_jitter=config.backoff_jitter,
-            max_retry_after=config.max_retry_after,
-            error_policy=config.error_policy,
-            failure_threshold=config.failure_threshold,
-            cooldown=config.cooldown,
-            hedge_after=config.hedge_after,
-            stream_recovery="auto" if config.restart_incomplete_streams else config.stream_recovery,
-            route_by_capabilities=config.route_by_capabilities,
-            strict_stream_finish=config.strict_stream_finish,
-            token_counting=config.token_counting,
-            circuit_store=config.circuit_store,
-        )
+        members, options = client_arguments(config, load_member)
+        return cls(members, **options)
 
     def __repr__(self) -> str:
         return f"FailoverChatCompletionClient(members={list(self.member_names)!r})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -11,6 +12,7 @@ from autogen_core.tools import Tool, ToolSchema
 from opentelemetry import trace
 from pydantic import BaseModel
 
+from .._clock import Clock
 from .._redaction import exception_attributes
 from ._policy import ErrorClass, PolicyAction
 from ._wire_tap import WireRecord
@@ -20,7 +22,12 @@ if TYPE_CHECKING:
     from ._routing import RequestShape
     from ._timers import StreamWatchdog
 
-__all__ = ("Call", "Failure", "Opened", "aclose_quietly", "outcome_of")
+__all__ = ("Call", "Failure", "Opened", "aclose_quietly", "end_span", "fail_span", "outcome_of", "start_span")
+
+_tracer = trace.get_tracer("agentkit")
+_NO_TRACING = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
+_MISSING: Any = object()
+_OTEL_FROM_ENV = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
 
 
 class Failure:
@@ -57,7 +64,7 @@ class Opened:
 
 
 class Call:
-    """Per-call state."""
+    """Per-call state: the request, when it started, its deadline, and what happened to each member."""
 
     __slots__ = (
         "attempts",
@@ -87,8 +94,8 @@ class Call:
         extra: Mapping[str, Any],
         token: CancellationToken | None,
         stream: bool,
-        started: float,
-        deadline: float | None,
+        clock: Clock,
+        deadline_s: float | None,
     ) -> None:
         self.messages = messages
         self.tools = tools
@@ -97,8 +104,8 @@ class Call:
         self.extra = extra
         self.token = token
         self.stream = stream
-        self.started = started
-        self.deadline = deadline
+        started = self.started = clock.monotonic()
+        self.deadline = None if deadline_s is None else started + deadline_s
         self.attempts = 0
         self.errors: list[tuple[str, Exception]] = []
         self.skipped: dict[str, str] = {}
@@ -119,6 +126,19 @@ async def aclose_quietly(agen: AsyncGenerator[Any, None]) -> None:
         await agen.aclose()
     except Exception:  # the stream already failed; its close error adds nothing to that failure
         return
+
+
+def start_span(name: str) -> trace.Span | None:
+    """A span for one call, or ``None`` while no OpenTelemetry SDK is configured (the common, free case).
+
+    ``trace.get_tracer_provider()`` reads the environment on every call, so the global provider is looked at
+    directly when the installed opentelemetry-api has it (else spans are always started).
+    """
+    if isinstance(_tracer, trace.ProxyTracer) and not _OTEL_FROM_ENV:
+        configured = getattr(trace, "_TRACER_PROVIDER", _MISSING)
+        if configured is None or (configured is not _MISSING and isinstance(configured, _NO_TRACING)):
+            return None
+    return _tracer.start_span(name)
 
 
 def fail_span(span: trace.Span | None, error: BaseException) -> None:

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from .._callinfo import set_answered_by
 from ..exceptions import ContentFilteredError, IncompleteStreamError
-from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of
+from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of, start_span
 from ._failover_hedge import open_hedged
 from ._policy import ErrorClass, PolicyAction
 from ._routing import estimate_tokens
@@ -79,8 +79,18 @@ async def stream_completion(
 
     ``this[0]`` is a weak reference to this very generator (see :func:`make_stream`).
     """
-    call = client._new_call(messages, tools, tool_choice, json_output, extra_create_args, cancellation_token, True)
-    span = call.span = client._span("agentkit.failover.create_stream")
+    call = Call(
+        messages,
+        tools,
+        tool_choice,
+        json_output,
+        extra_create_args,
+        cancellation_token,
+        True,
+        client.clock,
+        client.deadline,
+    )
+    span = call.span = start_span("agentkit.failover.create_stream")
     try:
         if client._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
             await client._circuits.refresh([m.breaker for m in client._members])
