@@ -39,9 +39,9 @@ class AnsweredBy:
 _ANSWERED_BY: ContextVar[AnsweredBy | None] = ContextVar("agentkit_answered_by", default=None)
 
 
-def set_answered_by(info: AnsweredBy) -> None:
-    """Record who answered the call that is about to return in this task."""
-    _ANSWERED_BY.set(info)
+set_answered_by = _ANSWERED_BY.set
+"""Record who answered the call that is about to return in this task (``ContextVar.set`` itself: it runs
+on every call's happy path, so no Python frame of its own)."""
 
 
 def answered_by() -> AnsweredBy | None:

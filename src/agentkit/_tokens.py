@@ -27,6 +27,9 @@ class PromptScan(NamedTuple):
     images: int
 
 
+_new_scan = tuple.__new__
+
+
 def scan_prompt(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> PromptScan:
     """Measure the text (messages, tool calls and results, tool schemas), messages and images of a prompt.
 
@@ -52,7 +55,7 @@ def scan_prompt(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchem
                 images += 1
     for tool in tools:
         size += _tool_bytes(tool)
-    return PromptScan(text_bytes=size, messages=len(messages), images=images)
+    return _new_scan(PromptScan, (size, len(messages), images))  # PromptScan(size, ...) without its Python __new__
 
 
 # A tool's schema size, computed once: AutoGen hands clients either ``Tool`` objects (whose ``schema`` property

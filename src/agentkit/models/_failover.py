@@ -13,6 +13,7 @@ refusals are read off the wire (``_wire_tap``).
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Literal
@@ -41,7 +42,7 @@ from ._failover_config import FailoverChatCompletionClientConfig, StreamRecovery
 from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
 from ._failover_plan import FailoverPlanning
-from ._failover_stream import make_stream
+from ._failover_stream import stream_completion
 from ._policy import PolicyAction, PolicyHook, resolve_policy
 from ._routing import Router, estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
@@ -300,7 +301,8 @@ class FailoverChatCompletionClient(
             fail_span(span, error)
             raise
         finally:
-            end_span(span, call)
+            if span is not None:
+                end_span(span, call)
 
     async def _serve_create(self, member: Member, call: Call) -> CreateResult | Failure:
         """One member's turn: the first attempt directly, retries with backoff only after a failure."""
@@ -400,7 +402,12 @@ class FailoverChatCompletionClient(
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Stream a completion: chunks pass straight through; broken streams are recovered (class docstring)."""
-        return make_stream(self, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token)
+        this: list[weakref.ref[AsyncGenerator[str | CreateResult, None]]] = []
+        stream = stream_completion(
+            self, this, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token
+        )
+        this.append(weakref.ref(stream))  # the stream's idle watchdog looks at what it awaits
+        return stream
 
     async def _open_stream(self, member: Member, call: Call, messages: Sequence[LLMMessage]) -> Opened | Failure:
         """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures)."""

@@ -41,28 +41,10 @@ if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
     from ._failover_member import Member
 
-__all__ = ("make_stream",)
+__all__ = ("stream_completion",)
 
 _END: Any = object()
 _PREFILL_SOURCE = "assistant"
-
-
-def make_stream(
-    client: FailoverChatCompletionClient,
-    messages: Sequence[LLMMessage],
-    tools: Sequence[Tool | ToolSchema],
-    tool_choice: Tool | Literal["auto", "required", "none"],
-    json_output: bool | type[BaseModel] | None,
-    extra_create_args: Mapping[str, Any],
-    cancellation_token: CancellationToken | None,
-) -> AsyncGenerator[str | CreateResult, None]:
-    """The stream ``FailoverChatCompletionClient.create_stream`` returns (nothing runs until it is iterated)."""
-    this: list[weakref.ref[AsyncGenerator[str | CreateResult, None]]] = []
-    stream = stream_completion(
-        client, this, messages, tools, tool_choice, json_output, extra_create_args, cancellation_token
-    )
-    this.append(weakref.ref(stream))  # the stream's watchdog looks at what it awaits (no cycle: weak)
-    return stream
 
 
 async def stream_completion(
@@ -77,7 +59,8 @@ async def stream_completion(
 ) -> AsyncGenerator[str | CreateResult, None]:
     """The body of ``FailoverChatCompletionClient.create_stream`` (see the module docstring).
 
-    ``this[0]`` is a weak reference to this very generator (see :func:`make_stream`).
+    ``this[0]`` is a weak reference to this very generator, set by the caller once it is created: the idle
+    watchdog looks at what the generator awaits (weak, so the generator's frame holds no cycle).
     """
     call = Call(
         messages,
@@ -186,7 +169,8 @@ async def stream_completion(
         fail_span(span, error)
         raise
     finally:
-        end_span(span, call)
+        if span is not None:
+            end_span(span, call)
 
 
 def _usage_of(call: Call, partial: list[str], result: CreateResult | None) -> RequestUsage:

@@ -191,7 +191,10 @@ class TimeoutScope:
             last = _LAST
             sweeper = self._sweeper = last[1] if last is not None and last[0]() is loop else _sweeper(self._clock, loop)
             self.when = expires_at
-            sweeper.add(self, expires_at)
+            if expires_at >= sweeper._at:  # the sweeper's handle rings first anyway: a dict write
+                sweeper.active[self] = expires_at
+            else:
+                sweeper.add(self, expires_at)
         else:
             alarm = self._alarm = _Alarm(self._clock, self._fire)
             alarm.arm(expires_at)
