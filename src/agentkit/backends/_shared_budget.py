@@ -192,14 +192,14 @@ class SharedBudget:
             for name in ("max_total_tokens", "max_prompt_tokens", "max_completion_tokens")
         ):
             return 0, 0
-        from ..models._metered import _inner_max_tokens
+        from ..models._metered_inner import inner_max_tokens
 
         prompt = client._prompt_estimator(messages, tools)
         requested = extra_create_args.get("max_tokens", extra_create_args.get("max_completion_tokens"))
         outputs = [
             requested
             if isinstance(requested, int) and not isinstance(requested, bool)
-            else (_inner_max_tokens(leaf) or client._default_max_output)
+            else (inner_max_tokens(leaf) or client._default_max_output)
             for _, _, leaf in client._candidates
         ]
         return prompt, max(outputs)
@@ -269,7 +269,7 @@ class SharedBudget:
     def _refuse(
         self, client: MeteredChatCompletionClient, agent: str | None, prefix: str, field: str, projected: int
     ) -> CreateResult:
-        from ..models._metered import _refusal_result
+        from ..models._metered_admission import refusal_result
 
         budget = self._budget
         who = prefix[2:-1] if prefix else None
@@ -295,7 +295,7 @@ class SharedBudget:
         if client._on_refusal == "raise":
             raise error
         budget.note_refusal(error)
-        return _refusal_result(error)
+        return refusal_result(error)
 
     async def settle(self, reservation: BudgetReservation) -> None:
         """Give the reservation back and add what this process spent since its last settle (one round trip).

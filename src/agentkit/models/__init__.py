@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from ._breaker import CircuitBreaker, CircuitState
     from ._failover import FailoverChatCompletionClient, FailoverMember, FailoverMemberConfig
     from ._failover_config import FailoverChatCompletionClientConfig
-    from ._metered import MeteredChatCompletionClient, MeteredChatCompletionClientConfig, estimate_prompt_tokens
+    from ._metered import MeteredChatCompletionClient, MeteredChatCompletionClientConfig
+    from ._metered_admission import estimate_prompt_tokens
     from ._policy import DEFAULT_ERROR_POLICY, ErrorClass, PolicyAction, classify_error, retry_after_seconds
 
 __all__ = (
@@ -50,7 +51,7 @@ __getattr__, __dir__ = lazy_exports(
         "PolicyAction": "._policy",
         "answered_by": ".._callinfo",
         "classify_error": "._policy",
-        "estimate_prompt_tokens": "._metered",
+        "estimate_prompt_tokens": "._metered_admission",
         "retry_after_seconds": "._policy",
     },
 )

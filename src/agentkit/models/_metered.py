@@ -1,15 +1,16 @@
-"""``MeteredChatCompletionClient``: record every model call in a usage ledger, and refuse calls over budget."""
+"""``MeteredChatCompletionClient``: record every model call in a usage ledger, and refuse calls over budget.
+
+The client itself delegates each call. How a call is recorded (``MeteredAccounting``, ``_metered_accounting``)
+and admitted (``MeteredAdmission``, ``_metered_admission``) are its mixins; what it reads off the client it wraps
+and the runtime is in ``_metered_inner``.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from autogen_core import CancellationToken, Component, ComponentModel, MessageHandlerContext
+from autogen_core import CancellationToken, Component, ComponentModel
 from autogen_core.models import (
     ChatCompletionClient,
     CreateResult,
@@ -22,110 +23,22 @@ from autogen_core.tools import Tool, ToolSchema
 from pydantic import BaseModel
 from typing_extensions import Self
 
-from .. import _callinfo, _tokens
+from .. import _callinfo
 from .._clock import SYSTEM_CLOCK, Clock
 from .._redaction import redact_component, reject_redacted
-from ..events import AdmissionRefusedEvent, emit
-from ..exceptions import BudgetExceededError, ConfigurationError
+from ..exceptions import ConfigurationError
 from ..pricing import PriceTable, PriceTableConfig
 from ..pricing._table import as_price_table
-from ..usage import CallRecord, UsageLedger
+from ..usage import UsageLedger
 from . import _wire_tap as wire
+from ._metered_accounting import MeteredAccounting, restore_sink
+from ._metered_admission import MeteredAdmission, RefusalMode, estimate_prompt_tokens
+from ._metered_inner import contains_openai, current_agent, inner_model_name, leaf_clients
 
 if TYPE_CHECKING:
     from ..conditions._budget import BudgetReservation, BudgetTermination
 
 __all__ = ("MeteredChatCompletionClient", "MeteredChatCompletionClientConfig", "estimate_prompt_tokens")
-
-RefusalMode = Literal["raise", "stop"]
-
-
-def estimate_prompt_tokens(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> int:
-    """An offline, deliberately generous prompt-token estimate (no tokenizer download).
-
-    One token per started 3 UTF-8 bytes of every message and tool schema, plus 4 tokens per message and 1,000
-    per image — above
-    what OpenAI's and Anthropic's tokenizers count for ordinary text, so admission control errs on the safe
-    side.
-    """
-    return _tokens.estimate_prompt_tokens(
-        _tokens.scan_prompt(messages, tools), bytes_per_token=3, tokens_per_message=4, tokens_per_image=1000
-    )
-
-
-def _estimate_text_tokens(text: str) -> int:
-    return -(-len(text.encode("utf-8")) // 4)
-
-
-def _current_agent() -> str | None:
-    try:
-        agent_id = MessageHandlerContext.agent_id()
-    except RuntimeError:
-        return None
-    agent_type, key = agent_id.type, agent_id.key
-    suffix = "_" + key
-    return agent_type[: -len(suffix)] if key and agent_type.endswith(suffix) else agent_type
-
-
-def _inner_model_name(client: ChatCompletionClient) -> str | None:
-    for attribute in ("_create_args", "_raw_config"):
-        values = getattr(client, attribute, None)
-        if isinstance(values, Mapping) and isinstance(values.get("model"), str):
-            return str(values["model"])
-    for attribute in ("model", "_model"):
-        model = getattr(client, attribute, None)
-        if isinstance(model, str):
-            return model
-    return None
-
-
-def _inner_max_tokens(client: ChatCompletionClient) -> int | None:
-    values = getattr(client, "_create_args", None)
-    if isinstance(values, Mapping):
-        for key in ("max_tokens", "max_completion_tokens"):
-            value = values.get(key)
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-    return None
-
-
-def _provider_of(client: ChatCompletionClient) -> str | None:
-    names = {cls.__name__ for cls in type(client).__mro__}
-    if "BaseOpenAIChatCompletionClient" in names:
-        return "openai"
-    if "BaseAnthropicChatCompletionClient" in names:
-        return "anthropic"
-    return None
-
-
-def _leaf_clients(client: Any, depth: int = 0) -> list[ChatCompletionClient]:
-    """The clients that actually talk to a model, looking through wrappers (cache, failover members)."""
-    if depth > 4:
-        return []
-    found: list[ChatCompletionClient] = []
-    for attribute in ("client", "_client", "inner", "_inner", "members", "_members", "clients", "_clients"):
-        value = getattr(client, attribute, None)
-        children = value if isinstance(value, (list, tuple)) else [value]
-        for child in children:
-            member_client = getattr(child, "client", child)
-            if isinstance(member_client, ChatCompletionClient):
-                found.extend(_leaf_clients(member_client, depth + 1))
-    return found or [client]
-
-
-def _contains_openai(client: Any, depth: int = 0) -> bool:
-    if depth > 4:
-        return False
-    if _provider_of(client) == "openai":
-        return True
-    for attribute in ("client", "_client", "inner", "_inner", "members", "_members", "clients", "_clients"):
-        value = getattr(client, attribute, None)
-        children = value if isinstance(value, (list, tuple)) else [value]
-        for child in children:
-            member_client = getattr(child, "client", child)
-            if isinstance(member_client, ChatCompletionClient) and _contains_openai(member_client, depth + 1):
-                return True
-    return False
 
 
 class MeteredChatCompletionClientConfig(BaseModel):
@@ -145,7 +58,9 @@ class MeteredChatCompletionClientConfig(BaseModel):
     on_refusal: RefusalMode = "raise"
 
 
-class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCompletionClientConfig]):
+class MeteredChatCompletionClient(
+    MeteredAdmission, MeteredAccounting, ChatCompletionClient, Component[MeteredChatCompletionClientConfig]
+):
     """Wrap any ``ChatCompletionClient`` and record every call in a :class:`~agentkit.usage.UsageLedger`.
 
     Each successful call becomes a :class:`~agentkit.usage.CallRecord`: the agent, the model that answered,
@@ -264,20 +179,20 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         self._inner = inner
         self._ledger = ledger if ledger is not None else UsageLedger()
         self._agent = agent
-        leaves = _leaf_clients(inner)  # inner itself, or what a cache / failover chain wraps
+        leaves = leaf_clients(inner)  # inner itself, or what a cache / failover chain wraps
         self._model_arg = model
-        self._model = model or _inner_model_name(inner) or _inner_model_name(leaves[0]) or "unknown"
-        self._provider = _provider_of(inner) or (_provider_of(leaves[0]) if len(leaves) == 1 else None)
+        self._model = model or inner_model_name(inner) or inner_model_name(leaves[0]) or "unknown"
+        self._provider = wire.provider_of(inner) or (wire.provider_of(leaves[0]) if len(leaves) == 1 else None)
         # Admission prices a call at its most expensive possible answerer (e.g. any failover member).
         self._candidates: list[tuple[str, str | None, ChatCompletionClient]] = (
             [(self._model, self._provider, leaves[0])]
             if model is not None or len(leaves) == 1
-            else [(_inner_model_name(leaf) or "unknown", _provider_of(leaf), leaf) for leaf in leaves]
+            else [(inner_model_name(leaf) or "unknown", wire.provider_of(leaf), leaf) for leaf in leaves]
         )
         self._prices = as_price_table(prices) if prices is not None else PriceTable()
         self._budget = budget
         self._request_stream_usage = request_stream_usage
-        self._add_stream_usage = _contains_openai(inner) if request_stream_usage is None else request_stream_usage
+        self._add_stream_usage = contains_openai(inner) if request_stream_usage is None else request_stream_usage
         self._capture = capture_usage_details
         if capture_usage_details:  # this client's own leaves only: no SDK class is patched
             for leaf in leaves:
@@ -311,27 +226,6 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
 
     # -- calls ---------------------------------------------------------------------------------------------------
 
-    def _admit_or_refuse(
-        self,
-        agent: str | None,
-        messages: Sequence[LLMMessage],
-        tools: Sequence[Tool | ToolSchema],
-        extra_create_args: Mapping[str, Any],
-    ) -> tuple[BudgetReservation | None, CreateResult | None]:
-        """Admission control: the call's reservation, or (``on_refusal="stop"``) the result that ends the run.
-
-        Raises:
-            BudgetExceededError: the call would cross a hard limit and ``on_refusal="raise"``.
-        """
-        assert self._budget is not None
-        try:
-            return self._admit(agent, messages, tools, extra_create_args), None
-        except BudgetExceededError as error:
-            if self._on_refusal == "raise":
-                raise
-            self._budget.note_refusal(error)
-            return None, _refusal_result(error)
-
     async def create(
         self,
         messages: Sequence[LLMMessage],
@@ -343,7 +237,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         cancellation_token: CancellationToken | None = None,
     ) -> CreateResult:
         """Delegate one call and record it."""
-        agent = self._agent if self._agent is not None else _current_agent()
+        agent = self._agent if self._agent is not None else current_agent()
         reservation: BudgetReservation | None = None
         if self._budget is not None:
             reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
@@ -383,7 +277,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         finally:
             if slot is not None and slot_token is not None:
                 wire.close_record(slot, slot_token)
-            _restore(sink_token)
+            restore_sink(sink_token)
             if reservation is not None:
                 if self._budget.store is None:  # type: ignore[union-attr]
                     self._budget.release(reservation)  # type: ignore[union-attr]
@@ -401,7 +295,7 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         cancellation_token: CancellationToken | None = None,
     ) -> AsyncGenerator[str | CreateResult, None]:
         """Delegate one streamed call, passing every chunk through, and record it when the stream ends."""
-        agent = self._agent if self._agent is not None else _current_agent()
+        agent = self._agent if self._agent is not None else current_agent()
         reservation: BudgetReservation | None = None
         if self._budget is not None:
             reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
@@ -455,189 +349,14 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
         finally:
             if slot is not None and slot_token is not None:
                 wire.close_record(slot, slot_token)
-            _restore(sink_token)
+            restore_sink(sink_token)
             if reservation is not None:
                 if self._budget.store is None:  # type: ignore[union-attr]
                     self._budget.release(reservation)  # type: ignore[union-attr]
                 else:  # one round trip: give the reservation back, add what was spent
                     await self._budget.store.settle(reservation)  # type: ignore[union-attr]
 
-    # -- recording ------------------------------------------------------------------------------------------------
-
-    def _sink(self, agent: str | None, reported: list[int]) -> Callable[[CallRecord], None]:
-        ledger = self._ledger
-
-        def sink(record: CallRecord) -> None:
-            reported[0] += 1
-            if record.agent is None and agent is not None:
-                record = replace(record, agent=agent)
-            if record.outcome == "ok":  # a failover member must not report successes; never bill them twice
-                record = replace(record, outcome="error", error=record.error or "unreported")
-            ledger.record(record)
-
-        return sink
-
-    def _record_result(
-        self,
-        result: CreateResult,
-        agent: str | None,
-        latency: float,
-        ttft: float | None,
-        stream: bool,
-        started_at: datetime,
-        details: wire.UsageDetails | None,
-        messages: Sequence[LLMMessage],
-        streamed: list[str] | None = None,
-    ) -> None:
-        usage = result.usage
-        prompt, completion = usage.prompt_tokens, usage.completion_tokens
-        cached_input = cache_write = reasoning = 0
-        # The model asked for: the answering failover member's, else this client's. The provider's response
-        # (read off the wire by the tap, streamed or not) names the model that served it and the
-        # usage details AutoGen drops; it is used only when it is the response behind this result.
-        provider = self._provider
-        member = None
-        requested = self._model
-        answered = _callinfo.answered_by()
-        if answered is not None:
-            requested, member = answered.model, answered.member
-            provider = answered.provider or provider
-        served = requested
-        if details is not None and details.matches(prompt, completion):
-            if details.model:
-                served = details.model
-            if details.prompt_tokens is not None:
-                prompt = details.prompt_tokens
-            if details.completion_tokens is not None:
-                completion = details.completion_tokens
-            cached_input, cache_write, reasoning = (
-                details.cached_input_tokens,
-                details.cache_write_tokens,
-                details.reasoning_tokens,
-            )
-        model = requested if answered is not None else served
-        estimated = False
-        content = result.content
-        if prompt == 0 and completion == 0 and not result.cached:
-            text = content if isinstance(content, str) else "".join(c.name + c.arguments for c in content)
-            if streamed and not text:
-                text = "".join(streamed)
-            prompt = self._prompt_estimator(messages, ())
-            completion = _estimate_text_tokens(text)
-            estimated = True
-        cost: Decimal | None
-        if result.cached:
-            cost = Decimal(0)
-        else:
-            prices = self._prices
-            # A served name the table does not know (a new dated snapshot) is priced as the model requested of
-            # the client that answered — never as another member's: an unpriced fallback stays unpriced.
-            priced_as = served if served == requested or prices.is_priced(served, provider) else requested
-            cost = prices.cost(
-                priced_as,
-                prompt_tokens=prompt,
-                completion_tokens=completion,
-                cached_input_tokens=cached_input,
-                cache_write_tokens=cache_write,
-                provider=provider,
-            )
-        self._ledger.record(
-            CallRecord(
-                model=model,
-                agent=agent,
-                provider=provider,
-                member=member,
-                prompt_tokens=prompt,
-                completion_tokens=completion,
-                cached_input_tokens=cached_input,
-                cache_write_tokens=cache_write,
-                reasoning_tokens=reasoning,
-                cost_usd=cost,
-                latency_s=latency,
-                ttft_s=ttft,
-                tool_calls=0 if isinstance(content, str) else len(content),
-                cached=result.cached,
-                estimated=estimated,
-                stream=stream,
-                started_at=started_at,
-            )
-        )
-
-    def _record_failure(
-        self,
-        exc: BaseException,
-        agent: str | None,
-        latency: float,
-        stream: bool,
-        started_at: datetime,
-        ttft: float | None = None,
-    ) -> None:
-        cancelled = isinstance(exc, (asyncio.CancelledError, GeneratorExit))
-        self._ledger.record(
-            CallRecord(
-                model=self._model,
-                agent=agent,
-                provider=self._provider,
-                latency_s=latency,
-                ttft_s=ttft,
-                stream=stream,
-                outcome="cancelled" if cancelled else "error",
-                error=type(exc).__name__,
-                started_at=started_at,
-            )
-        )
-
-    # -- admission control ----------------------------------------------------------------------------------------
-
-    def _admit(
-        self,
-        agent: str | None,
-        messages: Sequence[LLMMessage],
-        tools: Sequence[Tool | ToolSchema],
-        extra_create_args: Mapping[str, Any],
-    ) -> BudgetReservation:
-        budget = self._budget
-        assert budget is not None
-        worst_cost: Decimal | None = None
-        if budget._needs_worst_cost(agent):
-            requested = extra_create_args.get("max_tokens", extra_create_args.get("max_completion_tokens"))
-            prompt = self._prompt_estimator(messages, tools)
-            prices = self._prices
-            costs: list[Decimal] = []
-            for name, provider, leaf in self._candidates:
-                if not prices.is_priced(name, provider):
-                    break  # one unpriced candidate makes the worst case unknown
-                max_out = requested
-                if not isinstance(max_out, int) or isinstance(max_out, bool):
-                    max_out = _inner_max_tokens(leaf) or self._default_max_output
-                cost = prices.cost(name, prompt_tokens=prompt, completion_tokens=max_out, provider=provider)
-                assert cost is not None
-                costs.append(cost)
-            else:
-                worst_cost = max(costs)
-        try:
-            return budget.admit(agent=agent, worst_cost=worst_cost, model=self._model)
-        except BudgetExceededError as error:
-            self._record_refused(agent, error)
-            emit(
-                AdmissionRefusedEvent(
-                    limit=error.limit,
-                    limit_value=str(error.limit_value),
-                    observed=str(error.observed),
-                    agent=agent,
-                )
-            )
-            raise
-
     # -- delegation -----------------------------------------------------------------------------------------------
-
-    def _record_refused(self, agent: str | None, error: Exception) -> None:
-        """Record a call refused before it spent anything (``outcome="refused"``)."""
-        self._ledger.record(
-            CallRecord(
-                model=self._model, agent=agent, provider=self._provider, outcome="refused", error=type(error).__name__
-            )
-        )
 
     async def close(self) -> None:
         """Close the inner client."""
@@ -701,19 +420,3 @@ class MeteredChatCompletionClient(ChatCompletionClient, Component[MeteredChatCom
     def __repr__(self) -> str:
         inner = type(self._inner).__name__
         return f"MeteredChatCompletionClient(inner={inner}, model={self._model!r}, agent={self._agent!r})"
-
-
-def _refusal_result(error: BudgetExceededError) -> CreateResult:
-    return CreateResult(
-        finish_reason="stop",
-        content=f"[budget] {error}",
-        usage=RequestUsage(prompt_tokens=0, completion_tokens=0),
-        cached=False,
-    )
-
-
-def _restore(token: Any) -> None:
-    try:
-        _callinfo.restore_attempt_sink(token)
-    except ValueError:  # finalised from another context (an abandoned stream); clear it there instead
-        _callinfo.set_attempt_sink(None)
