@@ -15,15 +15,11 @@ from ._clock import ManualClock
 from ._events import capture_events
 from ._fake_provider import FAKE_ANTHROPIC_KEY, FAKE_OPENAI_KEY, FakeProvider, RecordedRequest
 from ._offline import TiktokenDownloadBlockedError, tiktoken_cache_file, tiktoken_offline
-from ._scripted import (
-    Scripted,
-    ScriptedCall,
-    ScriptedChatCompletionClient,
-    ScriptedChatCompletionClientConfig,
-    ScriptExhaustedError,
-    estimate_tokens,
-)
+from ._scripted import ScriptedCall, ScriptedChatCompletionClient, ScriptExhaustedError
+from ._scripted_config import ScriptedChatCompletionClientConfig
+from ._scripted_step import Scripted
 from ._steps import Fault, Reply
+from ._token_estimate import estimate_tokens
 
 __all__ = (
     "FAKE_ANTHROPIC_KEY",

@@ -2,21 +2,20 @@
 
 Unlike AutoGen's ``ReplayChatCompletionClient`` it can raise scripted exceptions, take scripted latency
 on an injectable clock, stream scripted chunks (and fail part-way through a stream), declare any
-``model_info`` and serialise its script.
+``model_info`` and serialise its script. The steps are in :mod:`._scripted_step`, the serialised form in
+:mod:`._scripted_config`, the offline token estimate in :mod:`._token_estimate`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import json
 import math
 import re
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from autogen_core import CancellationToken, Component, FunctionCall
+from autogen_core import CancellationToken, Component
 from autogen_core.models import (
     ChatCompletionClient,
     CreateResult,
@@ -27,82 +26,23 @@ from autogen_core.models import (
     validate_model_info,
 )
 from autogen_core.tools import Tool, ToolSchema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from typing_extensions import Self
 
 from .._clock import SYSTEM_CLOCK, Clock
 from ..exceptions import ConfigurationError
+from ._scripted_config import ScriptedChatCompletionClientConfig, dump_step, load_step
+from ._scripted_step import Scripted, ScriptItem
+from ._token_estimate import estimate_prompt_tokens, estimate_tokens
 
 __all__ = (
     "DEFAULT_MODEL_INFO",
     "ScriptExhaustedError",
-    "ScriptItem",
-    "ScriptStepConfig",
-    "Scripted",
     "ScriptedCall",
     "ScriptedChatCompletionClient",
-    "ScriptedChatCompletionClientConfig",
-    "estimate_tokens",
 )
 
 _WORDS = re.compile(r"\s*\S+|\s+$")
-
-
-@dataclass(frozen=True)
-class Scripted:
-    """One scripted step with more control than a bare string, ``CreateResult`` or exception.
-
-    Examples::
-
-        Scripted("hello world", latency=2.0)                      # answer after 2 s on the client's clock
-        Scripted("a b c", chunks=["a ", "b ", "c"], chunk_latency=0.1)
-        Scripted(raises=TimeoutError("upstream"), latency=5.0)     # fail after 5 s
-        Scripted("partial answer", raises=ConnectionError("cut"), raise_after=1)  # stream breaks after chunk 1
-        Scripted("hi", usage=(120, 3))                             # report this usage
-
-    Attributes:
-        result: The answer: text or a full ``CreateResult``. ``None`` only together with ``raises``.
-        raises: An exception to raise instead of (``raise_after=None``) or part-way through (streams) answering.
-        latency: Seconds before the answer (or before the first stream chunk); ``None`` uses the client's.
-        chunks: Stream chunks; by default text is split into words (concatenating them gives the text back).
-        chunk_latency: Seconds between stream chunks.
-        raise_after: With ``raises``: in ``create_stream`` raise after this many chunks were yielded
-            (``create`` raises after ``latency`` regardless).
-        usage: ``(prompt_tokens, completion_tokens)`` to report; by default estimated with
-            :func:`estimate_tokens`. Ignored for ``CreateResult`` results, which carry their own usage.
-    """
-
-    result: str | CreateResult | None = None
-    raises: BaseException | None = None
-    latency: float | None = None
-    chunks: Sequence[str] | None = None
-    chunk_latency: float = 0.0
-    raise_after: int | None = None
-    usage: tuple[int, int] | None = None
-
-    def __post_init__(self) -> None:
-        if self.result is None and self.raises is None:
-            raise ConfigurationError("Scripted", "needs a result or an exception to raise.", "Pass result= or raises=.")
-        for name in ("latency", "chunk_latency"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, (int, float)) or value < 0 or math.isnan(value)):
-                raise ConfigurationError(f"Scripted.{name}", f"must be >= 0 seconds, got {value!r}.", "Pass e.g. 0.5.")
-        if self.raise_after is not None and (self.raises is None or self.raise_after < 0):
-            raise ConfigurationError(
-                "Scripted.raise_after", "needs raises= and must be >= 0.", "Pass raises=SomeError(...) too."
-            )
-        if self.chunks is not None and not isinstance(self.result, str):
-            raise ConfigurationError(
-                "Scripted.chunks", "only applies to text results.", "Pass result='text' or drop chunks."
-            )
-        if self.chunks is not None and "".join(self.chunks) != self.result:
-            raise ConfigurationError(
-                "Scripted.chunks", "must concatenate to the result text.", "Make ''.join(chunks) == result."
-            )
-
-
-ScriptItem = str | CreateResult | BaseException | Scripted
-"""What a script holds: text, a ``CreateResult``, an exception instance (raised), or :class:`Scripted`."""
 
 
 @dataclass
@@ -130,190 +70,6 @@ class ScriptedCall:
     started_at: float
     step: int
     outcome: str = "pending"
-
-
-def estimate_tokens(text: str) -> int:
-    """Deterministic, offline token estimate: one token per started 4 characters (0 for empty text)."""
-    return (len(text) + 3) // 4
-
-
-def _message_text(message: LLMMessage) -> str:
-    content: Any = getattr(message, "content", "")
-    if isinstance(content, str):
-        return content
-    parts: list[str] = []
-    for item in content:
-        if isinstance(item, str):
-            parts.append(item)
-        elif isinstance(item, FunctionCall):
-            parts.append(item.name + item.arguments)
-        elif hasattr(item, "content") and isinstance(item.content, str):
-            parts.append(item.content)
-        else:
-            parts.append("[image]")
-    return " ".join(parts)
-
-
-def _tool_text(tool: Tool | ToolSchema) -> str:
-    schema: Any = tool.schema if isinstance(tool, Tool) else tool
-    return json.dumps(schema, sort_keys=True, default=str)
-
-
-def _count(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema]) -> int:
-    return sum(3 + estimate_tokens(_message_text(m)) for m in messages) + sum(
-        estimate_tokens(_tool_text(t)) for t in tools
-    )
-
-
-def _result_text(content: str | list[FunctionCall]) -> str:
-    if isinstance(content, str):
-        return content
-    return "".join(c.name + c.arguments for c in content)
-
-
-# --- serialisation ------------------------------------------------------------------------------------
-
-
-class ScriptStepConfig(BaseModel):
-    """One serialised script step (see :class:`ScriptedChatCompletionClientConfig`)."""
-
-    text: str | None = None
-    result: dict[str, Any] | None = None
-    error: dict[str, Any] | None = None
-    latency: float | None = None
-    chunks: list[str] | None = None
-    chunk_latency: float = 0.0
-    raise_after: int | None = None
-    usage: tuple[int, int] | None = None
-
-
-def _qualified(obj: type[Any]) -> str:
-    return f"{obj.__module__}.{obj.__qualname__}"
-
-
-def _import(path: str) -> Any:
-    module_name, _, name = path.rpartition(".")
-    obj: Any = importlib.import_module(module_name)
-    for part in name.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def _dump_error(error: BaseException, where: str) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": _qualified(type(error))}
-    response = getattr(error, "response", None)
-    status = getattr(error, "status_code", None)
-    if response is not None and isinstance(status, int) and hasattr(error, "body"):
-        # An SDK APIStatusError (openai / anthropic): rebuild it from its HTTP response on load.
-        spec.update(
-            message=getattr(error, "message", str(error)),
-            status_code=status,
-            body=error.body,
-            headers=dict(response.headers),
-            response_type=_qualified(type(response)),
-            request_type=_qualified(type(response.request)),
-        )
-        return spec
-    try:
-        rebuilt = type(error)(*error.args)
-    except Exception as exc:
-        raise ConfigurationError(
-            where,
-            f"{spec['type']} cannot be rebuilt from its arguments ({exc}), so it cannot be serialised.",
-            "Script an exception that can be built from its args, or don't dump this client.",
-        ) from None
-    if rebuilt.args != error.args:
-        raise ConfigurationError(where, f"{spec['type']} does not round-trip its arguments.", "Use another type.")
-    try:
-        args = json.loads(json.dumps(list(error.args)))
-    except (TypeError, ValueError):
-        raise ConfigurationError(
-            where, f"{spec['type']} has arguments that are not JSON.", "Use string arguments."
-        ) from None
-    spec["args"] = args
-    return spec
-
-
-def _load_error(spec: Mapping[str, Any]) -> BaseException:
-    found = _import(spec["type"])
-    if not (isinstance(found, type) and issubclass(found, BaseException)):
-        raise ConfigurationError("script.error.type", f"{spec['type']} is not an exception class.", "Fix the config.")
-    cls: Any = found
-    if "status_code" in spec:
-        request = _import(spec["request_type"])("POST", "http://scripted.invalid/")
-        response = _import(spec["response_type"])(spec["status_code"], headers=spec["headers"], request=request)
-        error: BaseException = cls(spec["message"], response=response, body=spec["body"])
-        return error
-    error = cls(*spec.get("args", []))
-    return error
-
-
-def _dump_step(item: ScriptItem, index: int) -> ScriptStepConfig:
-    where = f"script[{index}]"
-    if isinstance(item, str):
-        return ScriptStepConfig(text=item)
-    if isinstance(item, CreateResult):
-        return ScriptStepConfig(result=item.model_dump(mode="json"))
-    if isinstance(item, BaseException):
-        return ScriptStepConfig(error=_dump_error(item, where))
-    step = ScriptStepConfig(
-        latency=item.latency,
-        chunks=list(item.chunks) if item.chunks is not None else None,
-        chunk_latency=item.chunk_latency,
-        raise_after=item.raise_after,
-        usage=item.usage,
-    )
-    if isinstance(item.result, str):
-        step.text = item.result
-    elif isinstance(item.result, CreateResult):
-        step.result = item.result.model_dump(mode="json")
-    if item.raises is not None:
-        step.error = _dump_error(item.raises, where)
-    return step
-
-
-def _load_step(step: ScriptStepConfig) -> ScriptItem:
-    result: str | CreateResult | None = step.text
-    if step.result is not None:
-        result = CreateResult.model_validate(step.result)
-    error = _load_error(step.error) if step.error is not None else None
-    plain = (
-        step.latency is None
-        and step.chunks is None
-        and step.chunk_latency == 0.0
-        and step.raise_after is None
-        and step.usage is None
-    )
-    if plain and error is None and result is not None:
-        return result
-    if plain and error is not None and result is None:
-        return error
-    return Scripted(
-        result=result,
-        raises=error,
-        latency=step.latency,
-        chunks=step.chunks,
-        chunk_latency=step.chunk_latency,
-        raise_after=step.raise_after,
-        usage=step.usage,
-    )
-
-
-class ScriptedChatCompletionClientConfig(BaseModel):
-    """Serialised :class:`ScriptedChatCompletionClient`.
-
-    Script steps are stored as text, ``CreateResult`` JSON, or exceptions as their type path plus
-    constructor arguments (SDK ``APIStatusError`` subclasses as type path, message, status code, headers and
-    body). Not serialised: the clock, and exceptions that cannot be rebuilt from their arguments (dumping
-    such a client raises :class:`~agentkit.exceptions.ConfigurationError`).
-    """
-
-    script: list[ScriptStepConfig] = Field(default_factory=list)
-    model: str = "scripted-model"
-    model_info: dict[str, Any] | None = None
-    latency: float = 0.0
-    when_exhausted: Literal["raise", "repeat_last", "cycle"] = "raise"
-    token_limit: int = 128_000
 
 
 DEFAULT_MODEL_INFO: ModelInfo = {
@@ -481,7 +237,9 @@ class ScriptedChatCompletionClient(ChatCompletionClient, Component[ScriptedChatC
         else:
             text = step.result if isinstance(step.result, str) else ""
             prompt, completion = (
-                step.usage if step.usage is not None else (_count(messages, tools), estimate_tokens(text))
+                step.usage
+                if step.usage is not None
+                else (estimate_prompt_tokens(messages, tools), estimate_tokens(text))
             )
             result = CreateResult(
                 finish_reason="stop",
@@ -587,11 +345,11 @@ class ScriptedChatCompletionClient(ChatCompletionClient, Component[ScriptedChatC
 
     def count_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
         """Offline estimate: per message 3 + :func:`estimate_tokens` of its text; tools by their JSON schema."""
-        return _count(messages, tools)
+        return estimate_prompt_tokens(messages, tools)
 
     def remaining_tokens(self, messages: Sequence[LLMMessage], *, tools: Sequence[Tool | ToolSchema] = []) -> int:
         """``token_limit`` minus :meth:`count_tokens`."""
-        return self._token_limit - _count(messages, tools)
+        return self._token_limit - estimate_prompt_tokens(messages, tools)
 
     @property
     def capabilities(self) -> ModelCapabilities:
@@ -622,7 +380,7 @@ class ScriptedChatCompletionClient(ChatCompletionClient, Component[ScriptedChatC
 
     def _to_config(self) -> ScriptedChatCompletionClientConfig:
         return ScriptedChatCompletionClientConfig(
-            script=[_dump_step(item, i) for i, item in enumerate(self._script)],
+            script=[dump_step(item, i) for i, item in enumerate(self._script)],
             model=self._model,
             model_info=dict(self._model_info),
             latency=self._latency,
@@ -633,7 +391,7 @@ class ScriptedChatCompletionClient(ChatCompletionClient, Component[ScriptedChatC
     @classmethod
     def _from_config(cls, config: ScriptedChatCompletionClientConfig) -> Self:
         return cls(
-            [_load_step(step) for step in config.script],
+            [load_step(step) for step in config.script],
             model=config.model,
             model_info=config.model_info,  # type: ignore[arg-type]
             latency=config.latency,

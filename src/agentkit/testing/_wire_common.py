@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._scripted import estimate_tokens
+from ._token_estimate import estimate_tokens
 
 __all__ = (
     "CREATED",
