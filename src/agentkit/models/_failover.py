@@ -311,7 +311,9 @@ class FailoverChatCompletionClient(
             attempt += 1
             call.attempts += 1
             started = self.clock.monotonic()
-            member.breaker.begin()
+            breaker = member.breaker
+            if breaker._open_until is not None:  # half-open: this attempt is the probe (closed: nothing to do)
+                breaker.begin()
             # agentkit's own timer bounds the attempt, whatever timeout the member client sends per request.
             timeout = member.attempt_timeout
             expires = None if timeout is None else started + timeout
@@ -419,7 +421,9 @@ class FailoverChatCompletionClient(
             attempt += 1
             call.attempts += 1
             started = self.clock.monotonic()
-            member.breaker.begin()
+            breaker = member.breaker
+            if breaker._open_until is not None:  # half-open: this attempt is the probe (closed: nothing to do)
+                breaker.begin()
             slot, slot_token = open_record() if member.anthropic else (None, None)  # open until the SDK call
             agen = member.client.create_stream(
                 messages,

@@ -96,31 +96,28 @@ class FailoverPlanning:
                     call.skipped[m.name] = reason
             if not eligible:
                 raise NoEligibleMemberError(call.skipped)
-        for m in eligible:
-            if m.breaker.allows():
-                break
-        else:
-            # Every circuit is open: rather than "nothing available", probe the one that recovers soonest.
-            soonest = min(eligible, key=lambda m: m.breaker.open_until or 0.0)
-            for m in eligible:
-                if m is not soonest:
-                    call.skipped[m.name] = "circuit open"
-            self._check_continue(call)
-            yield soonest
-            return
         token, deadline, clock = call.token, call.deadline, self.clock
+        blocked = 0  # members passed over only because their circuit is open
         for m in eligible:
             if call.min_window is not None and (m.context_window is not None and m.context_window <= call.min_window):
                 call.skipped[m.name] = f"context window {m.context_window} is not larger than {call.min_window}"
                 continue
-            if not m.breaker.allows():
+            breaker = m.breaker
+            if breaker._open_until is not None and not breaker.allows():  # a closed breaker: one attribute read
                 call.skipped[m.name] = "circuit open"
+                blocked += 1
                 continue
             if token is not None and token.is_cancelled():
                 raise asyncio.CancelledError()
             if deadline is not None and clock.monotonic() >= deadline:
                 return
             yield m
+        if blocked == len(eligible):
+            # Every circuit is open: rather than "nothing available", probe the one that recovers soonest.
+            soonest = min(eligible, key=lambda m: m.breaker.open_until or 0.0)
+            del call.skipped[soonest.name]
+            self._check_continue(call)
+            yield soonest
 
     def _check_continue(self, call: Call) -> bool:
         if call.token is not None and call.token.is_cancelled():
