@@ -311,9 +311,7 @@ class FailoverChatCompletionClient(
             attempt += 1
             call.attempts += 1
             started = self.clock.monotonic()
-            breaker = member.breaker
-            if breaker._open_until is not None:  # half-open: this attempt is the probe (closed: nothing to do)
-                breaker.begin()
+            member.breaker.begin()
             # agentkit's own timer bounds the attempt, whatever timeout the member client sends per request.
             timeout = member.attempt_timeout
             expires = None if timeout is None else started + timeout
@@ -421,9 +419,7 @@ class FailoverChatCompletionClient(
             attempt += 1
             call.attempts += 1
             started = self.clock.monotonic()
-            breaker = member.breaker
-            if breaker._open_until is not None:  # half-open: this attempt is the probe (closed: nothing to do)
-                breaker.begin()
+            member.breaker.begin()
             slot, slot_token = open_record() if member.anthropic else (None, None)  # open until the SDK call
             agen = member.client.create_stream(
                 messages,

@@ -53,9 +53,7 @@ class FailoverAccounting:
         span.end(end_time=end)
 
     def _record_ok(self, member: Member, call: Call, result: CreateResult, started: float) -> None:
-        breaker = member.breaker
-        if breaker._failures or breaker._open_until is not None:  # a closed breaker has nothing to reset
-            breaker.record_success()
+        member.breaker.record_success()
         if call.span is not None and call.span.is_recording():
             latency = self.clock.monotonic() - started
             call.span.set_attribute("agentkit.answered_by", member.name)

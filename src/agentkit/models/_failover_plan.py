@@ -102,8 +102,7 @@ class FailoverPlanning:
             if call.min_window is not None and (m.context_window is not None and m.context_window <= call.min_window):
                 call.skipped[m.name] = f"context window {m.context_window} is not larger than {call.min_window}"
                 continue
-            breaker = m.breaker
-            if breaker._open_until is not None and not breaker.allows():  # a closed breaker: one attribute read
+            if not m.breaker.allows():
                 call.skipped[m.name] = "circuit open"
                 blocked += 1
                 continue
