@@ -371,6 +371,53 @@ async def test_a_cut_tool_call_is_never_continued_but_made_again_whole(fp: FakeP
     assert fp.requests_for("claude-haiku-4-5")[0].prefill == "Let me check."
 
 
+@pytest.mark.parametrize("api", ["anthropic", "openai"])
+async def test_a_member_that_rejects_the_prefill_is_restarted_without_one_and_remembers(
+    fp: FakeProvider, api: str
+) -> None:
+    # Claude Sonnet 4.6 / Opus 4.6 and later answer a prefill with HTTP 400 (and so do proxies before them).
+    model = "claude-sonnet-4-6"
+    fp.reject_prefill(model)
+    fp.script("gpt-4o", Reply.text(ANSWER, cut_after=4), Reply.text(ANSWER, cut_after=2))
+    fp.script(model, Reply.text(ANSWER), Reply.text(ANSWER))
+    rescue = member(fp, api, model)
+    client = FailoverChatCompletionClient([fp.openai_client("gpt-4o"), FailoverMember(rescue, prefill=True)])
+    with capture_events() as log:
+        chunks, result = await collect(client.create_stream(MESSAGES))
+    assert "".join(chunks) == ANSWER == result.content  # restarted there, only the new text passed on
+    rejected, restarted = fp.requests_for(model)
+    assert (rejected.outcome, rejected.body["messages"][-1]["role"]) == ("status 400", "assistant")
+    assert (restarted.outcome, restarted.body["messages"][-1]["role"]) == ("ok", "user")
+    outcomes = [(e["member"], e["outcome"], e["error_class"]) for e in log.of("agentkit.ModelAttempt")]
+    assert outcomes == [
+        ("gpt-4o", "failover", "stream_broken"),
+        (model, "failover", "bad_request"),  # not "raise": the recovery moved on
+        (model, "ok", None),
+    ]
+    chunks, result = await collect(client.create_stream(MESSAGES))  # the member is not sent a prefill again
+    await client.close()
+    assert "".join(chunks) == ANSWER == result.content
+    assert len(fp.requests_for(model)) == 3
+    assert fp.requests_for(model)[2].body["messages"][-1]["role"] == "user"
+
+
+async def test_a_bad_request_that_is_not_the_prefills_does_not_stop_later_prefills(fp: FakeProvider) -> None:
+    fp.script("gpt-4o", Reply.text(ANSWER, cut_after=4), Reply.text(ANSWER, cut_after=4))
+    fp.script("claude-haiku-4-5", Fault.status(400), Fault.status(400), Reply.text(ANSWER))
+    fp.script("gpt-4o-mini", Reply.text(ANSWER))
+    client = FailoverChatCompletionClient(
+        [fp.openai_client("gpt-4o"), fp.anthropic_client("claude-haiku-4-5"), fp.openai_client("gpt-4o-mini")]
+    )
+    chunks, result = await collect(client.create_stream(MESSAGES))
+    assert "".join(chunks) == ANSWER == result.content
+    assert answered_by() == AnsweredBy("gpt-4o-mini", "gpt-4o-mini", "openai")  # both attempts there failed
+    assert [r.outcome for r in fp.requests_for("claude-haiku-4-5")] == ["status 400", "status 400"]
+    chunks, result = await collect(client.create_stream(MESSAGES))
+    await client.close()
+    assert "".join(chunks) == ANSWER == result.content
+    assert fp.requests_for("claude-haiku-4-5")[2].prefill == "The capital of France"  # still continued
+
+
 # --------------------------------------------------------------------------- 10: the fake's Anthropic model_info
 
 

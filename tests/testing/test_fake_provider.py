@@ -10,7 +10,7 @@ from typing import Any
 
 import openai
 import pytest
-from autogen_core.models import UserMessage
+from autogen_core.models import AssistantMessage, LLMMessage, UserMessage
 
 from agentkit.exceptions import ConfigurationError
 from agentkit.testing import FAKE_OPENAI_KEY, FakeProvider, Fault, Reply
@@ -296,6 +296,25 @@ def test_anthropic_wire_always_continues_a_trailing_assistant_message() -> None:
         fp.always("claude-haiku-4-5", Reply.text("The capital of France is Paris."))
         _, answer = _raw_post(fp, "/v1/messages", body)
     assert json.loads(answer)["content"][0]["text"] == " of France is Paris."
+
+
+async def test_a_model_that_rejects_prefill_answers_400_and_keeps_its_script() -> None:
+    from anthropic import BadRequestError
+
+    prefilled: list[LLMMessage] = [*MESSAGES, AssistantMessage(content="The capital", source="assistant")]
+    async with FakeProvider() as fp:
+        fp.reject_prefill("claude-sonnet-4-6")
+        fp.script("claude-sonnet-4-6", Reply.text("Paris."))
+        client = fp.anthropic_client("claude-sonnet-4-6")
+        with pytest.raises(BadRequestError, match="does not support assistant message prefill"):
+            await client.create(prefilled)
+        assert fp.pending("claude-sonnet-4-6") == 1  # the rejected request consumed no step
+        answer = await client.create(MESSAGES)
+        await client.close()
+        records = fp.requests
+    assert answer.content == "Paris."
+    assert [r.outcome for r in records] == ["status 400", "ok"]
+    assert [r.prefill for r in records] == [None, None]
 
 
 async def test_a_hung_request_the_client_gives_up_on_is_recorded_as_abandoned() -> None:

@@ -488,7 +488,7 @@ class FailoverChatCompletionClient(
         error_class, action = self._decide(error)
         self._health(member, error_class)
         wait = self._retry_wait(member, call, error, action, attempt)
-        outcome = "retry" if wait is not None else outcome_of(action)
+        outcome = "retry" if wait is not None else "failover" if call.recovering else outcome_of(action)
         self._record_failed(member, call, error, error_class, outcome, started)
         if wait is None:
             return Failure(error, error_class, PolicyAction.FAILOVER if action is PolicyAction.RETRY else action)

@@ -75,6 +75,7 @@ class Call:
         "losers",
         "messages",
         "min_window",
+        "recovering",
         "shape",
         "skipped",
         "span",
@@ -111,6 +112,7 @@ class Call:
         self.skipped: dict[str, str] = {}
         self.min_window: int | None = None
         self.losers: set[str] = set()
+        self.recovering = False  # a broken stream is being recovered
         self.shape: RequestShape | None = None
         self.span: trace.Span | None = None
 

@@ -65,7 +65,9 @@ class FailoverMember:
         prefill: Whether the member continues a trailing assistant message (an assistant *prefill*), which
             lets a broken stream be continued on it from the partial answer. ``None`` (default): ``True`` for
             Anthropic clients, ``False`` otherwise; set ``True`` for OpenAI-compatible servers that continue
-            the final assistant message (e.g. vLLM with ``continue_final_message``).
+            the final assistant message (e.g. vLLM with ``continue_final_message``). A member that rejects
+            a prefill with HTTP 400 (Claude Sonnet 4.6, Opus 4.6 and later) is restarted without one, and
+            not sent one again.
     """
 
     def __init__(

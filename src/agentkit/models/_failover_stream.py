@@ -8,7 +8,8 @@ cut, stalls, turns malformed or ends without a finish reason is *recovered* (``s
   already has as a trailing assistant message, and the member's continuation is streamed on;
 - **restart**: otherwise the request is restarted on the next member and its chunks are held back until
   its answer is as long as the text already delivered; when it begins with that text, only what goes
-  beyond it is streamed (else the next member is tried).
+  beyond it is streamed (else the next member is tried). A member that rejects the prefill (HTTP 400) is
+  restarted at once.
 
 Either way no text is ever sent twice, and the final ``CreateResult`` holds the whole answer with the
 summed usage of every attempt. Tool-call deltas are never continued; when nothing can recover the stream,
@@ -240,12 +241,9 @@ async def _recover(
             break
         text = "".join(delivered)
         continuing = allow_prefill and member.prefill and client.stream_recovery == "auto" and bool(text.strip())
-        messages: Sequence[LLMMessage] = call.messages
-        if continuing:
-            messages = [*call.messages, AssistantMessage(content=text.rstrip(), source=_PREFILL_SOURCE)]
-        opened = await client._open_stream(member, call, messages)
+        opened, continuing = await _open_recovery(client, member, call, text, continuing)
         if isinstance(opened, Failure):
-            continue  # e.g. a member that refuses the prefill: the next one may take it
+            continue  # the next member may recover it
         attempt = _Attempt(client, call, opened, text, continuing)
         pieces = attempt.run()
         opened.dog.passthrough(weakref.ref(pieces))
@@ -295,6 +293,29 @@ async def _recover(
     broken.partial_text = "".join(delivered)
     broken.usage = spent
     raise broken
+
+
+async def _open_recovery(
+    client: FailoverChatCompletionClient, member: Member, call: Call, text: str, continuing: bool
+) -> tuple[Opened | Failure, bool]:
+    """Open a recovery stream on ``member``: with the text as a prefill when ``continuing``, else a restart.
+
+    Returns the opened stream (or the member's failure) and whether it continues the prefill. A member that
+    rejects the prefill (HTTP 400: Claude Sonnet 4.6, Opus 4.6 and later models, some OpenAI-compatible
+    proxies) is restarted at once without one; when that restart is not rejected too, the 400 was the
+    prefill's, and the member is not sent one again.
+    """
+    call.recovering = True  # a failed attempt moves on to the next member, whatever the policy says
+    if not continuing:
+        return await client._open_stream(member, call, call.messages), False
+    prefilled = [*call.messages, AssistantMessage(content=text.rstrip(), source=_PREFILL_SOURCE)]
+    opened = await client._open_stream(member, call, prefilled)
+    if not isinstance(opened, Failure) or opened.error_class is not ErrorClass.BAD_REQUEST:
+        return opened, True
+    opened = await client._open_stream(member, call, call.messages)
+    if not isinstance(opened, Failure) or opened.error_class is not ErrorClass.BAD_REQUEST:
+        member.prefill = False  # learned: this member rejects a prefill
+    return opened, False
 
 
 class _Attempt:

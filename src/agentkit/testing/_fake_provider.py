@@ -82,6 +82,7 @@ class FakeProvider(FakeProviderAnswering):
         self._waiters: list[tuple[int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
         self._watchers: list[tuple[Callable[[list[RecordedRequest]], bool], asyncio.AbstractEventLoop, Any]] = []
         self._prefill_models: set[str] = set()
+        self._prefill_rejecting: set[str] = set()
         self._seq = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -196,12 +197,23 @@ class FakeProvider(FakeProviderAnswering):
     def accept_prefill(self, *models: str) -> None:
         """Make the OpenAI wire continue a trailing assistant message for ``models`` (``"*"``: every model).
 
-        The Anthropic wire always does, as the real API does. A continued reply takes its scripted text as
-        the whole answer and sends what follows the prefill: the rest of the text when it begins with the
-        prefill, else its words after as many words as the prefill has (a model picking up mid-sentence).
+        The Anthropic wire always does, as the real API does for the models that accept a prefill (see
+        :meth:`reject_prefill` for those that do not). A continued reply takes its scripted text as the whole
+        answer and sends what follows the prefill: the rest of the text when it begins with the prefill, else
+        its words after as many words as the prefill has (a model picking up mid-sentence).
         """
         with self._lock:
             self._prefill_models.update(models)
+
+    def reject_prefill(self, *models: str) -> None:
+        """Answer a request for ``models`` that ends with an assistant message with HTTP 400 (``"*"``: any model).
+
+        As the Anthropic API does for Claude Sonnet 4.6, Opus 4.6 and later models ("This model does not
+        support assistant message prefill"), in the wire format of the request. The rejected request
+        consumes no scripted step: the next request for the model gets it.
+        """
+        with self._lock:
+            self._prefill_rejecting.update(models)
 
     def pending(self, model: str) -> int:
         """How many queued steps for ``model`` are not consumed yet."""
@@ -216,13 +228,16 @@ class FakeProvider(FakeProviderAnswering):
             self._attempts.clear()
             self._requests.clear()
             self._prefill_models.clear()
+            self._prefill_rejecting.clear()
             self._connections = 0
 
-    def _next_step(self, model: str) -> tuple[int, int, Step | None]:
+    def _next_step(self, model: str, prefilled: bool = False) -> tuple[int, int, Step | None]:
         with self._lock:
             self._seq += 1
             attempt = self._attempts.get(model, 0) + 1
             self._attempts[model] = attempt
+            if prefilled and (model in self._prefill_rejecting or "*" in self._prefill_rejecting):
+                return self._seq, attempt, Fault.prefill_rejected()
             for key in (model, "*"):
                 queue = self._scripts.get(key)
                 if queue:

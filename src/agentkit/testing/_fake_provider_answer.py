@@ -36,8 +36,12 @@ class FakeProviderAnswering(FakeProviderHttp):
 
     if TYPE_CHECKING:
 
-        def _next_step(self, model: str) -> tuple[int, int, Step | None]:
-            """``(sequence number, attempt for the model, step or None for the default reply)``."""
+        def _next_step(self, model: str, prefilled: bool = False) -> tuple[int, int, Step | None]:
+            """``(sequence number, attempt for the model, step or None for the default reply)``.
+
+            A ``prefilled`` request (one ending with an assistant message) for a model that rejects a
+            prefill gets :meth:`Fault.prefill_rejected` and leaves the model's script alone.
+            """
 
         def _record(self, record: RecordedRequest) -> None:
             """Add a request to the records (and wake who waits for it)."""
@@ -80,7 +84,7 @@ class FakeProviderAnswering(FakeProviderHttp):
             return True
         model = str(body.get("model", ""))
         stream = bool(body.get("stream"))
-        seq, attempt, step = self._next_step(model)
+        seq, attempt, step = self._next_step(model, wire.prefill_text(body) is not None)
         record = RecordedRequest(
             model=model,
             api=api,

@@ -189,6 +189,7 @@ FaultKind = Literal[
     "content_filter",
     "invalid_api_key",
     "model_not_found",
+    "prefill_rejected",
     "connection_reset",
     "hang",
 ]
@@ -284,6 +285,15 @@ class Fault:
     def model_not_found(cls) -> Fault:
         """404: OpenAI code ``model_not_found``; Anthropic ``not_found_error``."""
         return cls("model_not_found", 404)
+
+    @classmethod
+    def prefill_rejected(cls) -> Fault:
+        """400 ``invalid_request_error`` "This model does not support assistant message prefill. …".
+
+        What Claude Sonnet 4.6, Opus 4.6 and later models answer (and proxies in front of them) when the
+        conversation ends with an assistant message; see :meth:`FakeProvider.reject_prefill`.
+        """
+        return cls("prefill_rejected", 400)
 
     @classmethod
     def connection_reset(cls) -> Fault:

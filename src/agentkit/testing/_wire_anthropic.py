@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ._steps import Fault, Reply
-from ._wire_common import Rendered, assistant_prefill, dumps, split_arguments, split_text
+from ._wire_common import PREFILL_REJECTED, Rendered, assistant_prefill, dumps, split_arguments, split_text
 
 __all__ = ("error_response", "json_body", "prefill_text", "prompt_messages", "stream_frames")
 
@@ -177,6 +177,8 @@ def error_response(fault: Fault, model: str) -> tuple[int, bytes]:
         etype, message = "authentication_error", "invalid x-api-key"
     elif kind == "model_not_found":
         etype, message = "not_found_error", f"model: {model}"
+    elif kind == "prefill_rejected":
+        etype, message = "invalid_request_error", PREFILL_REJECTED
     elif status in _STATUS_TYPES:
         etype, message = _STATUS_TYPES[status]
     else:

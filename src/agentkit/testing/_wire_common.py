@@ -12,6 +12,7 @@ from ._token_estimate import estimate_tokens
 
 __all__ = (
     "CREATED",
+    "PREFILL_REJECTED",
     "Rendered",
     "assistant_prefill",
     "continuation",
@@ -26,6 +27,11 @@ __all__ = (
 
 CREATED = 1767225600
 """The ``created`` timestamp of every fake response (2026-01-01T00:00:00Z): responses are deterministic."""
+
+PREFILL_REJECTED = (
+    "This model does not support assistant message prefill. The conversation must end with a user message."
+)
+"""What Anthropic's API (Claude Sonnet 4.6, Opus 4.6 and later) answers, with HTTP 400, to a prefill."""
 
 _WORDS = re.compile(r"\s*\S+|\s+$")
 _SKIP_KEYS = frozenset({"role", "type", "id", "name", "tool_call_id", "tool_use_id", "cache_control"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._steps import Fault, Reply
-from ._wire_common import CREATED, Rendered, assistant_prefill, dumps, split_arguments, split_text
+from ._wire_common import CREATED, PREFILL_REJECTED, Rendered, assistant_prefill, dumps, split_arguments, split_text
 
 __all__ = ("error_response", "json_body", "prefill_text", "prompt_messages", "stream_frames")
 
@@ -168,6 +168,9 @@ def error_response(fault: Fault, model: str) -> tuple[int, bytes]:
             "Incorrect API key provided: sk-fake***. You can find your API key at "
             "https://platform.openai.com/account/api-keys.",
         )
+    elif kind == "prefill_rejected":
+        param = "messages"
+        etype, code, message = "invalid_request_error", None, PREFILL_REJECTED
     elif kind == "model_not_found":
         etype, code, message = (
             "invalid_request_error",
