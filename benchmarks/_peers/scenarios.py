@@ -90,8 +90,8 @@ class Scenario:
             fp.script(PRIMARY_MODEL, *steps)
         fp.always(PRIMARY_MODEL, self.then())
         fp.always(FALLBACK_MODEL, Reply.text(FALLBACK_TEXT))
-        # The fallback is an OpenAI-compatible server that continues a final assistant message (as vLLM,
-        # DeepSeek and Mistral do); contenders that never send one are unaffected.
+        # The fallback is an OpenAI-compatible server that continues a final assistant message (as vLLM
+        # does with continue_final_message); contenders that never send one are unaffected.
         fp.accept_prefill(FALLBACK_MODEL)
 
 

@@ -12,6 +12,7 @@ from agentkit.testing import ScriptedChatCompletionClient
 from . import ComponentCase
 
 _MESSAGES = [UserMessage(content="hello", source="user")]
+_VLLM_ARGS = {"extra_body": {"continue_final_message": True, "add_generation_prompt": False}}
 
 
 def _scripted_chain() -> FailoverChatCompletionClient:
@@ -74,7 +75,8 @@ def _recovery_chain() -> FailoverChatCompletionClient:
         model="claude-3-5-sonnet-20240620", api_key="sk-ant-SECRET-0123456789", base_url="http://127.0.0.1:9"
     )
     return FailoverChatCompletionClient(
-        [primary, FailoverMember(vllm, name="vllm", prefill=True), claude], stream_recovery="restart"
+        [primary, FailoverMember(vllm, name="vllm", prefill_create_args=_VLLM_ARGS), claude],
+        stream_recovery="restart",
     )
 
 
@@ -85,6 +87,7 @@ async def _same_recovery(original: Any, loaded: Any) -> None:
         assert client.stream_recovery == "restart"
         specs = client.dump_component().config["members"]
         assert [m.get("prefill") for m in specs] == [None, True, None]
+        assert [m.get("prefill_create_args") for m in specs] == [None, _VLLM_ARGS, None]
         assert (await client.create(_MESSAGES)).content == "primary answer"
     await original.close()
     await loaded.close()

@@ -328,6 +328,34 @@ async def test_openai_compatible_member_that_accepts_prefill_continues_the_answe
     assert fp.requests_for("vllm-model")[0].prefill == "The capital of"
 
 
+async def test_prefill_create_args_go_with_the_prefilled_request_only(fp: FakeProvider) -> None:
+    vllm_flags = {"continue_final_message": True, "add_generation_prompt": False}
+    fp.accept_prefill("vllm-model")
+    fp.script("gpt-4o", Reply.text(ANSWER, cut_after=3), Fault.invalid_api_key())
+    fp.script("vllm-model", Reply.text(ANSWER), Reply.text(ANSWER))
+    vllm = FailoverMember(fp.openai_client("vllm-model"), prefill_create_args={"extra_body": vllm_flags})
+    client = FailoverChatCompletionClient([fp.openai_client("gpt-4o"), vllm])
+    chunks, result = await collect(client.create_stream(MESSAGES))  # recovered: continued with the flags
+    assert "".join(chunks) == ANSWER == result.content
+    assert (await client.create(MESSAGES)).content == ANSWER  # an ordinary request: no flags
+    await client.close()
+    continued, ordinary = fp.requests_for("vllm-model")
+    assert continued.prefill == "The capital of"
+    assert {key: continued.body.get(key) for key in vllm_flags} == vllm_flags
+    assert ordinary.prefill is None
+    assert not set(vllm_flags) & set(ordinary.body)
+
+
+def test_prefill_create_args_are_checked_when_the_member_is_built(fp: FakeProvider) -> None:
+    from agentkit.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=r"prefill_create_args.*mapping"):
+        FailoverMember(fp.openai_client("vllm-model"), prefill_create_args=["continue_final_message"])  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=r"prefill_create_args.*prefill=False"):
+        FailoverMember(fp.openai_client("vllm-model"), prefill=False, prefill_create_args={"extra_body": {}})
+    assert FailoverMember(fp.openai_client("vllm-model"), prefill_create_args={"extra_body": {}}).prefill is True
+
+
 async def test_member_without_prefill_restarts_and_sends_only_the_new_text(fp: FakeProvider) -> None:
     fp.script("gpt-4o", Reply.text(ANSWER, cut_after=3))
     fp.script("gpt-4o-mini", Reply.text(ANSWER))

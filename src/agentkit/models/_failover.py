@@ -409,11 +409,18 @@ class FailoverChatCompletionClient(
         this.append(weakref.ref(stream))  # the stream's idle watchdog looks at what it awaits
         return stream
 
-    async def _open_stream(self, member: Member, call: Call, messages: Sequence[LLMMessage]) -> Opened | Failure:
-        """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures)."""
+    async def _open_stream(
+        self, member: Member, call: Call, messages: Sequence[LLMMessage], more: Mapping[str, Any] | None = None
+    ) -> Opened | Failure:
+        """Open a stream on ``member`` and wait for its first item (retrying with backoff only after failures).
+
+        ``more``: create args for this request only (a prefilled request's ``prefill_create_args``).
+        """
         extra = call.extra
         if member.stream_args is not None and "stream_options" not in extra:
             extra = {**extra, **member.stream_args} if extra else member.stream_args
+        if more:
+            extra = {**extra, **more}
         attempt = 0
         while True:
             attempt += 1

@@ -9,7 +9,7 @@ from autogen_core import ComponentModel
 from autogen_core.models import ChatCompletionClient
 from pydantic import BaseModel, Field
 
-from .._redaction import redact_component, reject_redacted
+from .._redaction import redact_component, redact_config, reject_redacted
 from ._failover_member import FailoverMember, FailoverMemberConfig
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def config_of(client: FailoverChatCompletionClient) -> FailoverChatCompletionCli
                 context_window=m.spec.context_window,
                 disable_sdk_retries=m.spec.disable_sdk_retries,
                 prefill=m.spec.prefill,
+                prefill_create_args=_redacted(m.spec.prefill_create_args),
             )
             for m in client._members
         ],
@@ -103,6 +104,8 @@ def client_arguments(
     for index, m in enumerate(config.members):
         component = m.client
         reject_redacted(component.config, f"members[{index}].client.config")
+        if m.prefill_create_args is not None:
+            reject_redacted(m.prefill_create_args, f"members[{index}].prefill_create_args")
         if (
             m.disable_sdk_retries
             and any(sdk in component.provider.lower() for sdk in _SDK_PROVIDERS)
@@ -120,6 +123,7 @@ def client_arguments(
                 context_window=m.context_window,
                 disable_sdk_retries=m.disable_sdk_retries,
                 prefill=m.prefill,
+                prefill_create_args=m.prefill_create_args,
             )
         )
     return members, dict(
@@ -142,3 +146,7 @@ def client_arguments(
         token_counting=config.token_counting,
         circuit_store=config.circuit_store,
     )
+
+
+def _redacted(args: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if args is None else redact_config(args)

@@ -7,6 +7,7 @@ its name, model, provider, time limits, circuit breaker, whether it continues a 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ class FailoverMemberConfig(BaseModel):
     context_window: int | None = None
     disable_sdk_retries: bool = True
     prefill: bool | None = None
+    prefill_create_args: dict[str, Any] | None = None
 
 
 class FailoverMember:
@@ -68,6 +70,10 @@ class FailoverMember:
             the final assistant message (e.g. vLLM with ``continue_final_message``). A member that rejects
             a prefill with HTTP 400 (Claude Sonnet 4.6, Opus 4.6 and later) is restarted without one, and
             not sent one again.
+        prefill_create_args: Extra create args sent with a prefilled request only, for servers that continue
+            the final assistant message on request: vLLM takes ``{"extra_body": {"continue_final_message":
+            True, "add_generation_prompt": False}}`` (sent with every request, these would make vLLM reject
+            those that end with a user message). Setting them implies ``prefill=True``.
     """
 
     def __init__(
@@ -82,6 +88,7 @@ class FailoverMember:
         context_window: int | None = None,
         disable_sdk_retries: bool = True,
         prefill: bool | None = None,
+        prefill_create_args: Mapping[str, Any] | None = None,
     ) -> None:
         if not isinstance(client, ChatCompletionClient):
             raise ConfigurationError(
@@ -93,6 +100,20 @@ class FailoverMember:
             raise ConfigurationError("context_window", f"must be >= 1, got {context_window!r}.")
         if prefill is not None and not isinstance(prefill, bool):
             raise ConfigurationError("prefill", f"must be True, False or None, got {prefill!r}.")
+        if prefill_create_args is not None:
+            if not isinstance(prefill_create_args, Mapping):
+                raise ConfigurationError(
+                    "prefill_create_args",
+                    f"must be a mapping of create args, got {type(prefill_create_args).__name__}.",
+                    'Pass e.g. {"extra_body": {"continue_final_message": True}}.',
+                )
+            if prefill is False:
+                raise ConfigurationError(
+                    "prefill_create_args",
+                    "is set, but prefill=False: the member would never be sent a prefill.",
+                    "Drop prefill=False (the args imply prefill=True) or the args.",
+                )
+            prefill = True
         self.client = client
         self.name = name
         self.max_attempts = max_attempts
@@ -102,6 +123,7 @@ class FailoverMember:
         self.context_window = context_window
         self.disable_sdk_retries = disable_sdk_retries
         self.prefill = prefill
+        self.prefill_create_args = dict(prefill_create_args) if prefill_create_args is not None else None
 
     def __repr__(self) -> str:
         return f"FailoverMember({type(self.client).__name__}, name={self.name!r})"
@@ -128,6 +150,7 @@ class Member:
         "model",
         "name",
         "prefill",
+        "prefill_args",
         "provider",
         "spec",
         "stream_args",
@@ -159,6 +182,7 @@ class Member:
         # refusal is told apart from a cut stream, and a metered client outside reads usage details off it.
         self.anthropic = tap(spec.client) == "anthropic"
         self.prefill = spec.prefill if spec.prefill is not None else self.provider == "anthropic"
+        self.prefill_args: Mapping[str, Any] | None = spec.prefill_create_args
         # OpenAI clients report usage on streams only when asked; a failover client's totals need it.
         self.stream_args: dict[str, Any] | None = (
             _STREAM_USAGE
