@@ -11,10 +11,11 @@ All over loopback HTTP with the real ``OpenAIChatCompletionClient`` against ``ag
    on the first call (circuit closed, default retry policy) and once the circuit is open;
 3. p50/p99 latency on a slow-tailed primary (5 % of first tokens take 1 s) without and with hedging;
 4. stream recovery: a primary stream cut, stalled or malformed after 4 words, recovered on an Anthropic
-   backup (continued from the partial answer), on an OpenAI backup giving the same answer (restarted, only
-   the new text passed on) or a different one, for each ``stream_recovery`` mode — how many calls end with
-   the whole answer, how many raise ``IncompleteStreamError``, and how many show truncated or repeated text
-   (must be 0).
+   backup (continued from the partial answer), on an Anthropic backup that rejects the prefill (HTTP 400,
+   as Claude Sonnet 4.6 and later do: restarted there), on an OpenAI backup giving the same answer
+   (restarted, only the new text passed on) or a different one, for each ``stream_recovery`` mode — how
+   many calls end with the whole answer, how many raise ``IncompleteStreamError``, and how many show
+   truncated or repeated text (must be 0).
 
 Run from the repository root: ``python benchmarks/bench_failover_overhead.py [--quick] [--json]``.
 """
@@ -274,6 +275,7 @@ async def bench_recovery(fp: FakeProvider, calls: int) -> dict[str, float]:
     }
     backups = {
         "anthropic": ("claude-haiku-4-5", RECOVERY_ANSWER),
+        "anthropic_no_prefill": ("claude-sonnet-4-6", RECOVERY_ANSWER),  # rejects a prefill with HTTP 400
         "openai_same": ("recover-same", RECOVERY_ANSWER),
         "openai_other": ("recover-other", RECOVERY_OTHER),
     }
@@ -288,9 +290,11 @@ async def bench_recovery(fp: FakeProvider, calls: int) -> dict[str, float]:
                     fp.reset()
                     fp.script("recover-primary", Reply.text(RECOVERY_ANSWER, **breaks))  # type: ignore[arg-type]
                     fp.always(backup_model, Reply.text(backup_text))
+                    if backup_kind == "anthropic_no_prefill":
+                        fp.reject_prefill(backup_model)
                     backup = (
                         fp.anthropic_client(backup_model)
-                        if backup_kind == "anthropic"
+                        if backup_kind.startswith("anthropic")
                         else fp.openai_client(backup_model)
                     )
                     client = FailoverChatCompletionClient(
