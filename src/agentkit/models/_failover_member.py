@@ -150,7 +150,6 @@ class Member:
         "model",
         "name",
         "prefill",
-        "prefill_args",
         "provider",
         "spec",
         "stream_args",
@@ -182,7 +181,6 @@ class Member:
         # refusal is told apart from a cut stream, and a metered client outside reads usage details off it.
         self.anthropic = tap(spec.client) == "anthropic"
         self.prefill = spec.prefill if spec.prefill is not None else self.provider == "anthropic"
-        self.prefill_args: Mapping[str, Any] | None = spec.prefill_create_args
         # OpenAI clients report usage on streams only when asked; a failover client's totals need it.
         self.stream_args: dict[str, Any] | None = (
             _STREAM_USAGE

@@ -309,7 +309,7 @@ async def _open_recovery(
     if not continuing:
         return await client._open_stream(member, call, call.messages), False
     prefilled = [*call.messages, AssistantMessage(content=text.rstrip(), source=_PREFILL_SOURCE)]
-    opened = await client._open_stream(member, call, prefilled, member.prefill_args)
+    opened = await client._open_stream(member, call, prefilled, member.spec.prefill_create_args)
     if not isinstance(opened, Failure) or opened.error_class is not ErrorClass.BAD_REQUEST:
         return opened, True
     opened = await client._open_stream(member, call, call.messages)
