@@ -104,3 +104,77 @@ async def test_a_successful_probe_closes_the_member_for_everyone(flushed: str) -
     assert watcher.allows()
     assert watcher.state is CircuitState.CLOSED
     assert (await shared.state("svc"))[0] is CircuitState.CLOSED
+
+
+class _Spy:
+    """A circuit store that records what a breaker tells it (the breaker's side of the protocol)."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def opened(self, breaker: CircuitBreaker) -> None:
+        self.calls.append("opened")
+
+    def closed(self, breaker: CircuitBreaker) -> None:
+        self.calls.append("closed")
+
+    def released(self, breaker: CircuitBreaker) -> None:
+        self.calls.append("released")
+
+    def failed(self, breaker: CircuitBreaker) -> None:
+        self.calls.append("failed")
+
+    def succeeded(self, breaker: CircuitBreaker) -> None:
+        self.calls.append("succeeded")
+
+
+def test_a_success_tells_the_store_only_when_the_fleet_had_failures_counted() -> None:
+    spy = _Spy()
+    breaker = CircuitBreaker("m", failure_threshold=3, cooldown_s=60, clock=SYSTEM_CLOCK, store=spy)
+    breaker.record_success()
+    assert spy.calls == []  # the happy path writes nothing
+    breaker.record_failure()
+    breaker.record_success()
+    assert spy.calls == ["failed", "succeeded"]
+    breaker.apply_shared(CircuitState.CLOSED, 0.0, 2)  # failures counted elsewhere in the fleet
+    breaker.record_success()
+    breaker.record_success()
+    assert spy.calls == ["failed", "succeeded", "succeeded"]
+
+
+async def test_failures_in_several_processes_add_up_to_open_the_member_for_all(
+    flushed: str, circuit_events: list[CircuitStateEvent]
+) -> None:
+    here = _shared(flushed)
+    there = SharedCircuits(here.store)  # a second "process": its own holder id and breakers
+    a = CircuitBreaker("api", failure_threshold=3, cooldown_s=60, clock=SYSTEM_CLOCK, store=here)
+    b = CircuitBreaker("api", failure_threshold=3, cooldown_s=60, clock=SYSTEM_CLOCK, store=there)
+    a.record_failure()
+    a.record_failure()
+    await here.flush()
+    b.record_failure()  # the third failure in a row, fleet-wide: no process saw three on its own
+    await there.flush()
+    await here.refresh([a])
+    await there.refresh([b])
+    assert (a.state, b.state) == (CircuitState.OPEN, CircuitState.OPEN)
+    assert (await here.state("api"))[0] is CircuitState.OPEN
+    assert [(e["member"], e["state"]) for e in circuit_events] == [("api", "open"), ("api", "open")]
+
+
+async def test_a_success_anywhere_starts_the_fleets_count_again(flushed: str) -> None:
+    here = _shared(flushed)
+    there = SharedCircuits(here.store)
+    a = CircuitBreaker("api", failure_threshold=3, cooldown_s=60, clock=SYSTEM_CLOCK, store=here)
+    b = CircuitBreaker("api", failure_threshold=3, cooldown_s=60, clock=SYSTEM_CLOCK, store=there)
+    a.record_failure()
+    a.record_failure()
+    await here.flush()
+    await there.refresh([b])  # b's next call: it sees the two failures counted...
+    b.record_success()  # ...and its success starts the count again
+    await there.flush()
+    await here.refresh([a])  # a's next call (its own count of 2 follows the fleet's)
+    a.record_failure()
+    await here.flush()
+    await there.refresh([b])
+    assert b.state is CircuitState.CLOSED
+    assert (await here.state("api"))[0] is CircuitState.CLOSED

@@ -2,13 +2,14 @@
 
 Key layout (``{circuit}`` is a Redis Cluster hash tag, so one script can read every member)::
 
-    agentkit:<namespace>:{circuit}:<member>         hash: open_until (server ms), opened_by
+    agentkit:<namespace>:{circuit}:<member>         hash: open_until (server ms), opened_by, failures
     agentkit:<namespace>:{circuit}:<member>:probe   string: the probe lease's holder (SET NX PX)
 
 Per call the owner makes one round trip (:meth:`SharedCircuits.refresh`): it reads every member's state and,
 for the first member a call would reach that is half-open, tries to take its probe lease — so exactly one
-process probes it. Transitions (open, close, lease given back) are written by background tasks the next
-refresh waits for, so a breaker's own writes are never overtaken by a read.
+process probes it. Transitions (open, close, lease given back) and failures (counted in the member's hash,
+which opens it at the threshold) are written by background tasks the next refresh waits for, so a breaker's
+own writes are never overtaken by a read. A success writes only when the fleet had failures counted.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from ..exceptions import StoreUnavailableError
 from ..models._breaker import CircuitBreaker, CircuitState
 from ._redis import RedisStore, resolve_store
-from ._scripts import CIRCUIT_CLOSE, CIRCUIT_OPEN, CIRCUIT_REFRESH
+from ._scripts import CIRCUIT_CLOSE, CIRCUIT_FAIL, CIRCUIT_OPEN, CIRCUIT_REFRESH, CIRCUIT_SUCCESS
 
 __all__ = ("SharedCircuits", "circuit_store")
 
@@ -74,8 +75,8 @@ class SharedCircuits:
                 raise
             return
         self.store.note_up("circuit")
-        for breaker, (state, remaining_ms, _mine) in zip(breakers, reply, strict=True):
-            breaker.apply_shared(_STATES[int(state)], max(int(remaining_ms), 0) / 1000)
+        for breaker, (state, remaining_ms, _mine, failures) in zip(breakers, reply, strict=True):
+            breaker.apply_shared(_STATES[int(state)], max(int(remaining_ms), 0) / 1000, int(failures))
 
     async def state(self, member: str) -> tuple[CircuitState, float]:
         """The fleet's state of ``member`` and the seconds left of its cooldown (no lease is taken)."""
@@ -95,6 +96,15 @@ class SharedCircuits:
     def closed(self, breaker: CircuitBreaker) -> None:
         """Close ``breaker``'s member fleet-wide."""
         self._write(CIRCUIT_CLOSE, self._keys(breaker.member), [self.holder, "0"])
+
+    def failed(self, breaker: CircuitBreaker) -> None:
+        """Count a failure of ``breaker``'s member fleet-wide; at its threshold the member opens for everyone."""
+        keys = self._keys(breaker.member)[:1]
+        self._write(CIRCUIT_FAIL, keys, [breaker.failure_threshold, int(breaker.cooldown_s * 1000), self.holder])
+
+    def succeeded(self, breaker: CircuitBreaker) -> None:
+        """Start the fleet's count of consecutive failures of ``breaker``'s member again."""
+        self._write(CIRCUIT_SUCCESS, self._keys(breaker.member)[:1], [])
 
     def released(self, breaker: CircuitBreaker) -> None:
         """Give the probe lease of ``breaker``'s member back (the probe said nothing about health)."""

@@ -7,7 +7,7 @@ numbers, which would print large values in exponent notation.
 
 from __future__ import annotations
 
-__all__ = ("ADMIT", "CIRCUIT_CLOSE", "CIRCUIT_OPEN", "CIRCUIT_REFRESH", "SETTLE")
+__all__ = ("ADMIT", "CIRCUIT_CLOSE", "CIRCUIT_FAIL", "CIRCUIT_OPEN", "CIRCUIT_REFRESH", "CIRCUIT_SUCCESS", "SETTLE")
 
 # A reservation member is "<id>|<requests>|<cost nano-USD>|<prompt tokens>|<completion tokens>|<agent or empty>";
 # its score is its expiry (server time, ms).
@@ -99,11 +99,12 @@ return 1
 """
 )
 
-# Circuit state: one hash per member ("open_until" in server ms, "opened_by"), one probe lease key per member.
+# Circuit state: one hash per member ("open_until" in server ms, "opened_by", "failures": consecutive failures
+# counted by the fleet while closed), one probe lease key per member.
 CIRCUIT_REFRESH = """
 -- KEYS: member hash 1, probe key 1, member hash 2, probe key 2, ...
 -- ARGV: holder id, lease_ms
--- Returns, per member: {state, remaining_ms, lease_mine}; state 0 closed, 1 open, 2 half-open.
+-- Returns, per member: {state, remaining_ms, lease_mine, failures}; state 0 closed, 1 open, 2 half-open.
 -- Along the chain, the first member that is not open is where a call would go: if it is half-open this caller
 -- tries to take its probe lease (SET NX PX): exactly one probe across the fleet.
 local t = redis.call('TIME')
@@ -111,24 +112,25 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local out = {}
 local deciding = true
 for i = 1, #KEYS, 2 do
-  local until_ms = tonumber(redis.call('HGET', KEYS[i], 'open_until') or '0')
+  local fields = redis.call('HMGET', KEYS[i], 'open_until', 'failures')
+  local until_ms = tonumber(fields[1] or '0')
   if until_ms == 0 then
-    table.insert(out, {0, 0, 0})
+    table.insert(out, {0, 0, 0, tonumber(fields[2] or '0')})
     deciding = false
   elseif now < until_ms then
-    table.insert(out, {1, until_ms - now, 0})
+    table.insert(out, {1, until_ms - now, 0, 0})
   else
     local holder = redis.call('GET', KEYS[i + 1])
     if holder == ARGV[1] then
-      table.insert(out, {2, 0, 1})
+      table.insert(out, {2, 0, 1, 0})
       deciding = false
     elseif holder then
-      table.insert(out, {1, redis.call('PTTL', KEYS[i + 1]), 0})
+      table.insert(out, {1, redis.call('PTTL', KEYS[i + 1]), 0, 0})
     elseif deciding and redis.call('SET', KEYS[i + 1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-      table.insert(out, {2, 0, 1})
+      table.insert(out, {2, 0, 1, 0})
       deciding = false
     else
-      table.insert(out, {2, 0, 0})
+      table.insert(out, {2, 0, 0, 0})
     end
   end
 end
@@ -146,6 +148,25 @@ if until_ms > current then
 end
 if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
 return until_ms - now
+"""
+
+CIRCUIT_FAIL = """
+-- KEYS[1] member hash; ARGV: failure_threshold, cooldown_ms, holder id
+-- Count one failure of a member that is not open; at the threshold, open it for the whole fleet.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if tonumber(redis.call('HGET', KEYS[1], 'open_until') or '0') ~= 0 then return 0 end
+local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+if failures < tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'open_until', now + tonumber(ARGV[2]), 'opened_by', ARGV[3])
+redis.call('HDEL', KEYS[1], 'failures')
+return 1
+"""
+
+CIRCUIT_SUCCESS = """
+-- KEYS[1] member hash: a call succeeded, so the fleet's count of consecutive failures starts again.
+redis.call('HDEL', KEYS[1], 'failures')
+return 0
 """
 
 CIRCUIT_CLOSE = """

@@ -25,9 +25,16 @@ class CircuitState(str, Enum):
 class CircuitStore(Protocol):
     """Where a breaker shares its state with other processes (``agentkit.backends``' Redis store).
 
-    The breaker calls these on its transitions only (never per call); they must not block: a store schedules
-    its round trip and returns. Before each call the owner refreshes its breakers from the store.
+    The breaker calls these on its transitions and failures, never on a success unless the fleet has counted
+    failures; they must not block: a store schedules its round trip and returns. Before each call the owner
+    refreshes its breakers from the store.
     """
+
+    def failed(self, breaker: CircuitBreaker) -> None:
+        """A call failed here without opening the breaker: count it fleet-wide (the fleet may open it)."""
+
+    def succeeded(self, breaker: CircuitBreaker) -> None:
+        """A call succeeded here while the fleet had failures counted: start the count again."""
 
     def opened(self, breaker: CircuitBreaker) -> None:
         """The breaker opened here (its cooldown starts now)."""
@@ -49,8 +56,9 @@ class CircuitBreaker:
     With a ``store`` (e.g. ``FailoverChatCompletionClient(..., circuit_store="redis://...")``) the state is
     shared by every process: a breaker opened in one is open in all (after their next refresh, which the
     failover client does before every call), its cooldown runs on the store's clock, and exactly one process
-    probes a half-open member. Failures are counted per process; transitions seen from the store emit the same
-    events here.
+    probes a half-open member. Consecutive failures are counted fleet-wide too: the member opens for everyone
+    once ``failure_threshold`` calls in a row failed anywhere in the fleet (a success anywhere starts the
+    count again); transitions seen from the store emit the same events here.
 
     Args:
         member: Name of the member (for events).
@@ -63,6 +71,7 @@ class CircuitBreaker:
     __slots__ = (
         "_clock",
         "_failures",
+        "_fleet_failures",
         "_open_until",
         "_probing",
         "_store",
@@ -80,6 +89,7 @@ class CircuitBreaker:
         self.cooldown_s = cooldown_s
         self._clock = clock
         self._failures = 0
+        self._fleet_failures = 0  # as read from the store at the last refresh
         self._open_until: float | None = None
         self._probing = False
 
@@ -122,6 +132,10 @@ class CircuitBreaker:
     def record_success(self) -> None:
         """A call succeeded: close the breaker."""
         self._failures = 0
+        if self._fleet_failures:
+            self._fleet_failures = 0
+            if self._store is not None:
+                self._store.succeeded(self)
         if self._open_until is not None:
             self._open_until = None
             self._probing = False
@@ -140,6 +154,9 @@ class CircuitBreaker:
             emit(CircuitStateEvent(member=self.member, state=CircuitState.OPEN.value, until_s=self.cooldown_s))
             if self._store is not None:
                 self._store.opened(self)
+        elif self._store is not None:
+            self._fleet_failures += 1
+            self._store.failed(self)
 
     def release(self) -> None:
         """A call ended without saying anything about health (cancelled, our own bad request)."""
@@ -158,12 +175,16 @@ class CircuitBreaker:
         if self._store is not None:
             self._store.closed(self)
 
-    def apply_shared(self, state: CircuitState, remaining_s: float) -> None:
+    def apply_shared(self, state: CircuitState, remaining_s: float, failures: int = 0) -> None:
         """Adopt the fleet's state read from the store (emitting the transition here, as a local one would).
 
         ``HALF_OPEN`` means this process holds the fleet's probe lease; a member half-open elsewhere (or whose
-        lease another process holds) arrives as ``OPEN`` for ``remaining_s``.
+        lease another process holds) arrives as ``OPEN`` for ``remaining_s``. ``failures``: the consecutive
+        failures the fleet has counted for a closed member.
         """
+        self._fleet_failures = failures
+        if failures < self._failures:  # a success elsewhere started the fleet's count again
+            self._failures = failures
         now = self._clock.monotonic()
         if state is CircuitState.CLOSED:
             if self._open_until is not None and not self._probing:
