@@ -328,6 +328,20 @@ async def test_openai_compatible_member_that_accepts_prefill_continues_the_answe
     assert fp.requests_for("vllm-model")[0].prefill == "The capital of"
 
 
+async def test_a_prefill_400_is_not_blamed_on_the_prefill_when_the_restart_fails_too(fp: FakeProvider) -> None:
+    fp.script("gpt-4o", Reply.text(ANSWER, cut_after=4), Reply.text(ANSWER, cut_after=4))
+    fp.script("claude-haiku-4-5", Fault.status(400), Fault.server_error(503), Reply.text(ANSWER))
+    fp.always("gpt-4o-mini", Reply.text(ANSWER))
+    rescue = FailoverMember(fp.anthropic_client("claude-haiku-4-5"), max_attempts=1)
+    client = FailoverChatCompletionClient([fp.openai_client("gpt-4o"), rescue, fp.openai_client("gpt-4o-mini")])
+    chunks, _ = await collect(client.create_stream(MESSAGES))
+    assert "".join(chunks) == ANSWER  # the third member restarted it
+    chunks, _ = await collect(client.create_stream(MESSAGES))
+    await client.close()
+    assert "".join(chunks) == ANSWER
+    assert fp.requests_for("claude-haiku-4-5")[2].prefill == "The capital of France"  # still sent a prefill
+
+
 async def test_prefill_create_args_go_with_the_prefilled_request_only(fp: FakeProvider) -> None:
     vllm_flags = {"continue_final_message": True, "add_generation_prompt": False}
     fp.accept_prefill("vllm-model")

@@ -302,8 +302,8 @@ async def _open_recovery(
 
     Returns the opened stream (or the member's failure) and whether it continues the prefill. A member that
     rejects the prefill (HTTP 400: Claude Sonnet 4.6, Opus 4.6 and later models, some OpenAI-compatible
-    proxies) is restarted at once without one; when that restart is not rejected too, the 400 was the
-    prefill's, and the member is not sent one again.
+    proxies) is restarted at once without one; when that restart opens, the 400 was the prefill's, and the
+    member is not sent one again.
     """
     call.recovering = True  # a failed attempt moves on to the next member, whatever the policy says
     if not continuing:
@@ -313,8 +313,8 @@ async def _open_recovery(
     if not isinstance(opened, Failure) or opened.error_class is not ErrorClass.BAD_REQUEST:
         return opened, True
     opened = await client._open_stream(member, call, call.messages)
-    if not isinstance(opened, Failure) or opened.error_class is not ErrorClass.BAD_REQUEST:
-        member.prefill = False  # learned: this member rejects a prefill
+    if not isinstance(opened, Failure):
+        member.prefill = False  # learned: the same request without the prefill was accepted
     return opened, False
 
 
