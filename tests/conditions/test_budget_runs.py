@@ -20,7 +20,7 @@ from autogen_agentchat.teams import MagenticOneGroupChat, RoundRobinGroupChat
 from autogen_core import CancellationToken, FunctionCall
 from autogen_core.models import ChatCompletionClient
 
-from agentkit.conditions import BudgetTermination
+from agentkit.conditions import BudgetTermination, run_with_budget
 from agentkit.models import MeteredChatCompletionClient
 from agentkit.testing import FakeProvider, Reply
 from agentkit.usage import UsageLedger
@@ -161,6 +161,53 @@ async def test_magentic_one_admission_refuses_the_fifth_request(fp: FakeProvider
     assert "[budget] Refused a call" in result.messages[-1].to_text()
 
 
+async def test_magentic_one_orchestrator_refusal_is_raised_in_stop_mode(fp: FakeProvider) -> None:
+    """The orchestrator parses JSON out of every answer: a "[budget]" text would end the run in ValueError."""
+    _script_orchestrator(fp, "writer")
+    budget = BudgetTermination(max_requests=2, ledger=UsageLedger())
+    orchestrator, agent = _clients(fp)
+    try:
+        writer = AssistantAgent("writer", model_client=agent)
+        team = MagenticOneGroupChat(
+            [writer],
+            model_client=MeteredChatCompletionClient(orchestrator, budget=budget, prices=PRICES, on_refusal="stop"),
+            termination_condition=budget,
+        )
+        result = await run_with_budget(team, task="Write a paragraph.")
+    finally:
+        await orchestrator.close()
+        await agent.close()
+    assert result.stop_reason is not None
+    assert result.stop_reason.startswith(
+        "Budget exceeded: Refused a call to 'orchestrator-model' by agent 'MagenticOneOrchestrator'"
+    )
+    assert len(fp.requests) == 2  # facts and plan; the progress ledger call was refused once, not retried
+
+
+async def test_run_with_budget_rearms_a_budget_used_only_for_admission(fp: FakeProvider) -> None:
+    """Each run_with_budget call is a fresh run, and the refused speaker goes first in the next one."""
+    fp.always("agent-model", Reply.text("ok", usage=(10, 5)))
+    client = fp.openai_client("agent-model", model_info=JSON_MODEL_INFO)
+    budget = BudgetTermination(max_requests=3, ledger=UsageLedger())  # not the team's condition
+    metered = MeteredChatCompletionClient(client, budget=budget, prices=PRICES)
+    team = RoundRobinGroupChat([AssistantAgent("a", model_client=metered), AssistantAgent("b", model_client=metered)])
+    sources: list[list[str]] = []
+    try:
+        for task in ("go", None, None):
+            before = len(fp.requests)
+            result = await run_with_budget(team, task=task)
+            assert result.stop_reason is not None
+            assert result.stop_reason.startswith("Budget exceeded: Refused a call")
+            assert len(fp.requests) - before == 3
+            sources.append([m.source for m in result.messages])
+    finally:
+        await client.close()
+    assert sources == [["user", "a", "b", "a"], ["b", "a", "b"], ["a", "b", "a"]]
+    # Every request carries one message more than the one before: no turn was lost or repeated.
+    sizes = [len(request.body["messages"]) for request in fp.requests]
+    assert sizes == list(range(2, 2 + len(sizes)))
+
+
 async def test_a_resumed_run_counts_its_first_call(fp: FakeProvider) -> None:
     fp.script("agent-model", *[Reply.text("step", usage=(1000, 0))] * 10)
     ledger = UsageLedger()
@@ -231,7 +278,6 @@ async def test_messages_mode_counts_tool_calls_of_events_without_usage() -> None
 
 
 async def test_run_with_budget_logs_no_traceback_for_the_refusal(caplog: pytest.LogCaptureFixture) -> None:
-    from agentkit.conditions import run_with_budget
     from agentkit.testing import Scripted, ScriptedChatCompletionClient
 
     budget = BudgetTermination(max_requests=3, ledger=UsageLedger())

@@ -14,6 +14,7 @@ from autogen_agentchat.teams import RoundRobinGroupChat
 from autogen_core import FunctionCall
 from autogen_core.models import CreateResult, LLMMessage, RequestUsage, UserMessage
 from autogen_ext.models.cache import ChatCompletionCache
+from pydantic import BaseModel
 
 from agentkit import _callinfo
 from agentkit.conditions import BudgetTermination, run_with_budget
@@ -201,6 +202,23 @@ async def test_admission_stop_mode_ends_team_with_readable_reason() -> None:
     streamed = [i async for i in client.create_stream(MSGS)]  # refusals stream too
     assert isinstance(streamed[0], CreateResult)
     assert str(streamed[0].content).startswith("[budget]")
+
+
+class Verdict(BaseModel):
+    ok: bool
+
+
+@pytest.mark.parametrize("json_output", [True, Verdict])
+async def test_stop_mode_raises_a_refusal_to_a_call_that_asks_for_json(json_output: bool | type[BaseModel]) -> None:
+    """``"[budget] ..."`` is no JSON: a structured call gets the error, a plain one the stop result."""
+    client = MeteredChatCompletionClient(
+        _scripted(), budget=BudgetTermination(max_requests=0, ledger=UsageLedger()), on_refusal="stop"
+    )
+    with pytest.raises(BudgetExceededError, match="max_requests=0"):
+        await client.create(MSGS, json_output=json_output)
+    with pytest.raises(BudgetExceededError, match="max_requests=0"):
+        [i async for i in client.create_stream(MSGS, json_output=json_output)]
+    assert str((await client.create(MSGS, json_output=False)).content).startswith("[budget]")
 
 
 async def test_run_with_budget_turns_refusal_into_task_result() -> None:

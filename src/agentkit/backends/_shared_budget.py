@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from ..conditions._budget import BudgetTermination
     from ..models._metered import MeteredChatCompletionClient
+    from ..models._metered_admission import RefusalMode
 
 __all__ = ("SharedBudget", "attach_store")
 
@@ -212,13 +213,15 @@ class SharedBudget:
         messages: Sequence[LLMMessage] = (),
         tools: Sequence[Tool | ToolSchema] = (),
         extra_create_args: Mapping[str, Any] | None = None,
+        on_refusal: RefusalMode | None = None,
     ) -> tuple[BudgetReservation | None, CreateResult | None]:
         """Reserve the call fleet-wide (one round trip) after the local admission already admitted it.
 
-        Returns the reservation to settle, or ``(None, result)`` when ``on_refusal="stop"`` refused it.
+        Returns the reservation to settle, or ``(None, result)`` when a refusal is to stop the agent's turn
+        (``on_refusal``: the call's refusal mode, by default the client's).
 
         Raises:
-            BudgetExceededError: The fleet's headroom is too small and ``on_refusal="raise"``.
+            BudgetExceededError: The fleet's headroom is too small and the refusal is raised.
             StoreUnavailableError: Redis is unreachable and the store is fail-closed.
         """
         self._watch()
@@ -264,10 +267,17 @@ class SharedBudget:
             return _SharedReservation(agent=reservation.agent, cost=reservation.cost, shared=_Shared(member)), None
         self._budget.release(reservation)
         prefix, field, projected = str(reply[1]), str(reply[2]), int(reply[3])
-        return None, self._refuse(client, agent, prefix, field, projected)
+        mode = on_refusal if on_refusal is not None else client._on_refusal
+        return None, self._refuse(client, agent, prefix, field, projected, mode)
 
     def _refuse(
-        self, client: MeteredChatCompletionClient, agent: str | None, prefix: str, field: str, projected: int
+        self,
+        client: MeteredChatCompletionClient,
+        agent: str | None,
+        prefix: str,
+        field: str,
+        projected: int,
+        mode: RefusalMode,
     ) -> CreateResult:
         from ..models._metered_admission import refusal_result
 
@@ -292,7 +302,7 @@ class SharedBudget:
         )
         client._record_refused(agent, error)
         emit(AdmissionRefusedEvent(limit=name, limit_value=str(limit_value), observed=str(observed), agent=agent))
-        if client._on_refusal == "raise":
+        if mode == "raise":
             raise error
         budget.note_refusal(error)
         return refusal_result(error)

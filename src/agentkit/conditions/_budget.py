@@ -22,6 +22,7 @@ from ..usage import LedgerMark, UsageLedger, UsageTotals
 from ..usage._ledger import current_team
 from ..usage._totals import _Accumulator
 from ._budget_limits import LIMIT_NAMES, Breach, BudgetLimits, Totals, observed_value
+from ._budget_run import note_team
 
 __all__ = ("BudgetReservation", "BudgetScope", "BudgetTermination", "BudgetTerminationConfig")
 
@@ -373,6 +374,7 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
         team = current_team()
         if team is not None:
             self._team = team
+            note_team(self, team)  # so that run_with_budget re-arms this budget when that team's next run starts
         team = self._team
         self._mark = self._ledger.mark_at_first(self._mark, team=team) if team is not None else self._ledger.mark()
         self._started = True
@@ -434,6 +436,15 @@ class BudgetTermination(TerminationCondition, Component[BudgetTerminationConfig]
                 emit(event)
                 if self._on_threshold is not None:
                     self._on_threshold(event)
+
+    def _begin_run(self) -> None:
+        """Run scope: a run of this budget's team starts now (:func:`run_with_budget`): count from here."""
+        with self._lock:
+            self._terminated = False
+            self._refusal = None
+            self._mark = self._ledger.mark()
+            self._started = True
+            self._fired.clear()
 
     async def reset(self) -> None:
         """Re-arm the condition; what it forgets depends on the mode (see the class docstring).

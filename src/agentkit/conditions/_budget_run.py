@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Sequence
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from autogen_agentchat.base import TaskResult, Team
 from autogen_agentchat.messages import BaseAgentEvent, BaseChatMessage, ModelClientStreamingChunkEvent
 from autogen_core import CancellationToken
 
 from ..exceptions import BudgetExceededError
+
+if TYPE_CHECKING:
+    from ._budget import BudgetTermination
 
 __all__ = ("BUDGET_STOP_PREFIX", "run_with_budget")
 
@@ -20,6 +25,23 @@ BUDGET_STOP_PREFIX = "Budget exceeded: "
 _ERROR_PREFIX = "BudgetExceededError: "
 
 _IN_BUDGET_RUN: ContextVar[bool] = ContextVar("agentkit_budget_run", default=False)
+
+_TEAM_OF: weakref.WeakKeyDictionary[BudgetTermination, str] = weakref.WeakKeyDictionary()
+"""Run-scoped budgets and the id of the team whose run each last counted (weak: budgets come and go)."""
+
+
+def note_team(budget: BudgetTermination, team: str) -> None:
+    """Remember that run-scoped ``budget`` counts runs of the team with id ``team``."""
+    _TEAM_OF[budget] = team
+
+
+def _begin_runs(team: Team) -> None:
+    """Re-arm the run-scoped budgets that counted an earlier run of ``team``: its new run starts now."""
+    key = getattr(team, "_team_id", None)  # AutoGen's id for the team (CallRecord.team), private in 0.7.5
+    if isinstance(key, str):
+        for budget, seen in list(_TEAM_OF.items()):
+            if seen == key:
+                budget._begin_run()
 
 
 class _QuietRefusals(logging.Filter):
@@ -63,14 +85,19 @@ async def run_with_budget(
     A :class:`~agentkit.models.MeteredChatCompletionClient` with ``budget=`` and ``on_refusal="raise"``
     raises :class:`~agentkit.exceptions.BudgetExceededError` inside an agent; AutoGen turns that into
     ``RuntimeError("BudgetExceededError: <reason>, Traceback: ...")`` out of ``team.run()``. This helper
-    catches exactly that error and returns ``TaskResult(messages=<messages produced before the refusal>,
+    catches exactly that error (or the ``BudgetExceededError`` itself, which a request handler such as
+    MagenticOne's start passes on unwrapped) and returns ``TaskResult(messages=<messages produced before the refusal>,
     stop_reason="Budget exceeded: <reason>")``; any other error propagates unchanged.
 
-    After such a stop the team can run again (the refused agent's turn is simply not in its history). The
+    Each call is one run of the team: run-scoped budgets that counted an earlier run of this team — as its
+    termination condition or only through a metered client's ``budget=`` — count from the moment this call
+    starts (AutoGen re-arms only the team's own condition, and only when a run stops normally). After a
+    refusal the team can run again (the refused agent's turn is simply not in its history). The
     tracebacks AutoGen's runtime logs for the refusal (and its echo in the other participants) are not
     logged: the refusal is handled here.
     """
     _install_filter()
+    _begin_runs(team)
     messages: list[BaseAgentEvent | BaseChatMessage] = []
     result: TaskResult | None = None
     marker = _IN_BUDGET_RUN.set(True)
@@ -82,11 +109,17 @@ async def run_with_budget(
                 result = item  # keep iterating: the team marks itself stopped after yielding its result
             elif not isinstance(item, ModelClientStreamingChunkEvent):
                 messages.append(item)
-    except RuntimeError as error:
+    except (RuntimeError, BudgetExceededError) as error:
         text = str(error)
-        if not text.startswith(_ERROR_PREFIX):
+        if isinstance(error, BudgetExceededError):  # raised in a request handler (e.g. MagenticOne's start)
+            reason = text
+        elif text.startswith(_ERROR_PREFIX):  # AutoGen's wrapping of an error in a participant's turn
+            reason = text[len(_ERROR_PREFIX) :].split("\nTraceback", 1)[0].strip()
+        else:
             raise
-        reason = text[len(_ERROR_PREFIX) :].split("\nTraceback", 1)[0].strip()
+        from ..deadlines._recover import recover
+
+        await recover(team, "restore")  # the refused turn is undone; the refused speaker goes first next run
         return TaskResult(messages=messages, stop_reason=BUDGET_STOP_PREFIX + reason)
     finally:
         _IN_BUDGET_RUN.reset(marker)

@@ -50,7 +50,9 @@ class DeadlineTermination(TerminationCondition, Component[DeadlineTerminationCon
     right after its task message). A run that ends by an exception or a ``CancellationToken`` is *not* reset
     by AutoGen, so the relative clock keeps running into the next run unless you call ``team.reset()``
     (:func:`agentkit.deadlines.run_with_deadline` does that for you). A run resumed without a task
-    (``team.run()``) makes its first call only after the first turn, so its clock starts there.
+    (``team.run()``) makes its first call only after the first turn, so its clock starts there; so does a
+    MagenticOne run, whose orchestrator plans and picks a speaker before the condition sees the task. For a
+    bound that counts from the very start, use :func:`agentkit.deadlines.run_with_deadline`.
 
     Args:
         deadline: Seconds (``float``/``int``) or a ``timedelta`` from the run's first message, or a

@@ -240,11 +240,7 @@ class MeteredChatCompletionClient(
         agent = self._agent if self._agent is not None else current_agent()
         reservation: BudgetReservation | None = None
         if self._budget is not None:
-            reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
-            if reservation is not None and self._budget.store is not None:  # shared by many processes (Redis)
-                reservation, refusal = await self._budget.store.admit(
-                    self, reservation, agent, messages, tools, extra_create_args
-                )
+            reservation, refusal = await self._admission(agent, messages, tools, json_output, extra_create_args)
             if refusal is not None:
                 return refusal
         reported = [0]
@@ -298,11 +294,7 @@ class MeteredChatCompletionClient(
         agent = self._agent if self._agent is not None else current_agent()
         reservation: BudgetReservation | None = None
         if self._budget is not None:
-            reservation, refusal = self._admit_or_refuse(agent, messages, tools, extra_create_args)
-            if reservation is not None and self._budget.store is not None:  # shared by many processes (Redis)
-                reservation, refusal = await self._budget.store.admit(
-                    self, reservation, agent, messages, tools, extra_create_args
-                )
+            reservation, refusal = await self._admission(agent, messages, tools, json_output, extra_create_args)
             if refusal is not None:
                 yield refusal
                 return

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from autogen_core.models import ChatCompletionClient, CreateResult, LLMMessage, RequestUsage
 from autogen_core.tools import Tool, ToolSchema
+from pydantic import BaseModel
 
 from .. import _tokens
 from ..events import AdmissionRefusedEvent, emit
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 __all__ = ("MeteredAdmission", "RefusalMode", "estimate_prompt_tokens", "refusal_result")
 
 RefusalMode = Literal["raise", "stop"]
+
+MAGENTIC_ONE_ORCHESTRATOR = "MagenticOneOrchestrator"
+"""The agent name AutoGen 0.7.5 gives MagenticOne's orchestrator (``MagenticOneGroupChat``, fixed)."""
 
 
 def estimate_prompt_tokens(messages: Sequence[LLMMessage], tools: Sequence[Tool | ToolSchema] = ()) -> int:
@@ -66,26 +70,49 @@ class MeteredAdmission:
     _candidates: list[tuple[str, str | None, ChatCompletionClient]]
     _default_max_output: int
 
-    def _admit_or_refuse(
+    async def _admission(
         self,
         agent: str | None,
         messages: Sequence[LLMMessage],
         tools: Sequence[Tool | ToolSchema],
+        json_output: bool | type[BaseModel] | None,
         extra_create_args: Mapping[str, Any],
     ) -> tuple[BudgetReservation | None, CreateResult | None]:
-        """Admission control: the call's reservation, or (``on_refusal="stop"``) the result that ends the run.
+        """Admission control: the call's reservation, or (stop mode) the result that ends the agent's turn.
+
+        Checked locally, then across the fleet when the budget is shared (one round trip).
 
         Raises:
-            BudgetExceededError: the call would cross a hard limit and ``on_refusal="raise"``.
+            BudgetExceededError: the call would cross a hard limit and the refusal is raised
+                (:meth:`_refusal_mode`).
         """
-        assert self._budget is not None
+        budget = self._budget
+        assert budget is not None
+        mode = self._refusal_mode(agent, json_output)
         try:
-            return self._admit(agent, messages, tools, extra_create_args), None
+            reservation = self._admit(agent, messages, tools, extra_create_args)
         except BudgetExceededError as error:
-            if self._on_refusal == "raise":
+            if mode == "raise":
                 raise
-            self._budget.note_refusal(error)
+            budget.note_refusal(error)
             return None, refusal_result(error)
+        if budget.store is None:
+            return reservation, None
+        shared: tuple[BudgetReservation | None, CreateResult | None] = await budget.store.admit(
+            self, reservation, agent, messages, tools, extra_create_args, mode
+        )
+        return shared
+
+    def _refusal_mode(self, agent: str | None, json_output: bool | type[BaseModel] | None) -> RefusalMode:
+        """``on_refusal``, except that a caller which cannot end its turn on a text answer gets the error.
+
+        ``"[budget] <reason>"`` is no answer to a call that asks for JSON or a structured output, nor to
+        MagenticOne's orchestrator, which parses JSON out of every answer (and retries 10 times before it
+        fails with ``ValueError: Failed to parse ledger information``): those refusals are raised.
+        """
+        if self._on_refusal == "stop" and (json_output or agent == MAGENTIC_ONE_ORCHESTRATOR):
+            return "raise"
+        return self._on_refusal
 
     def _admit(
         self,
