@@ -6,8 +6,8 @@ one armed time limit; everything else is built only once something fails.
 
 The client is split by idea: members (``_failover_member``), per-call state (``_failover_call``), policy and
 planning (``_failover_plan``), accounting (``_failover_accounting``), streams and their recovery
-(``_failover_stream``), hedging (``_failover_hedge``), the serialised config (``_failover_config``);
-refusals are read off the wire (``_wire_tap``).
+(``_failover_stream``), hedging (``_failover_hedge``), refusals (``_failover_refusal``, read off the wire
+by ``_wire_tap``), the serialised config (``_failover_config``).
 """
 
 from __future__ import annotations
@@ -34,19 +34,28 @@ from typing_extensions import Self
 from .._callinfo import set_answered_by
 from .._clock import SYSTEM_CLOCK, Clock
 from .._utils import to_seconds
-from ..exceptions import ConfigurationError, ContentFilteredError, IncompleteStreamError
+from ..exceptions import ConfigurationError, IncompleteStreamError
 from ._breaker import CircuitBreaker, CircuitState
-from ._failover_accounting import FailoverAccounting
-from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of, start_span
+from ._failover_call import (
+    Call,
+    Failure,
+    Opened,
+    Served,
+    aclose_quietly,
+    end_span,
+    fail_span,
+    outcome_of,
+    start_span,
+)
 from ._failover_config import FailoverChatCompletionClientConfig, StreamRecovery, client_arguments, config_of
 from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
-from ._failover_plan import FailoverPlanning
+from ._failover_refusal import FailoverRefusals
 from ._failover_stream import stream_completion
 from ._policy import PolicyAction, PolicyHook, resolve_policy
 from ._routing import Router, estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
-from ._wire_tap import WireRecord, close_record, open_record
+from ._wire_tap import close_record, open_record
 
 __all__ = (
     "FailoverChatCompletionClient",
@@ -61,7 +70,7 @@ HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
 
 
 class FailoverChatCompletionClient(
-    FailoverPlanning, FailoverAccounting, ChatCompletionClient, Component[FailoverChatCompletionClientConfig]
+    FailoverRefusals, ChatCompletionClient, Component[FailoverChatCompletionClientConfig]
 ):
     """A ``ChatCompletionClient`` that tries an ordered chain of member clients until one answers.
 
@@ -280,6 +289,7 @@ class FailoverChatCompletionClient(
             self.deadline,
         )
         span = call.span = start_span("agentkit.failover.create")
+        set_answered_by(None)  # until this call answers: never the previous call's member
         try:
             if self._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
                 await self._circuits.refresh([m.breaker for m in self._members])
@@ -287,15 +297,16 @@ class FailoverChatCompletionClient(
             if self.hedge_after is not None and self._hedging(call):
                 won = await create_hedged(self, call, plan)
                 if won is not None:
-                    set_answered_by(won[0].answer)  # in the caller's context, not the racer task's
-                    return won[1]
+                    set_answered_by(won.member.answer)  # in the caller's context, not the racer task's
+                    return won.result
             for member in plan:
                 outcome = await self._serve_create(member, call)
                 if isinstance(outcome, Failure):
                     self._after_failure(member, call, outcome)
                     continue
+                self._record_ok(member, call, outcome.result, outcome.started)
                 set_answered_by(member.answer)
-                return outcome
+                return outcome.result
             raise self._all_failed(call)
         except BaseException as error:
             fail_span(span, error)
@@ -304,8 +315,11 @@ class FailoverChatCompletionClient(
             if span is not None:
                 end_span(span, call)
 
-    async def _serve_create(self, member: Member, call: Call) -> CreateResult | Failure:
-        """One member's turn: the first attempt directly, retries with backoff only after a failure."""
+    async def _serve_create(self, member: Member, call: Call) -> Served | Failure:
+        """One member's turn: the first attempt directly, retries with backoff only after a failure.
+
+        The answer is returned unrecorded (the caller records the one it returns: a hedged race has one).
+        """
         attempt = 0
         while True:
             attempt += 1
@@ -346,39 +360,7 @@ class FailoverChatCompletionClient(
                 refused = self._refusal(member, result, slot, ())
                 if refused is not None:
                     return self._refused(member, call, refused, started)
-            self._record_ok(member, call, result, started)
-            return result
-
-    # ------------------------------------------------------------------ refusals
-
-    def _refusal(
-        self, member: Member, result: CreateResult, slot: WireRecord | None, partial: Sequence[str]
-    ) -> ContentFilteredError | None:
-        """A :class:`ContentFilteredError` when ``result`` is a refusal, else ``None`` (one comparison)."""
-        if result.finish_reason == "content_filter":
-            reason = "content_filter"
-        elif slot is not None and slot.stop_reason == "refusal" and result.finish_reason == "unknown":
-            reason = "refusal"
-        else:
-            return None
-        return ContentFilteredError(
-            f"{member.name} refused to answer ({reason})",
-            member=member.name,
-            model=member.model,
-            stop_reason=reason,
-            partial_text="".join(partial),
-            usage=result.usage,
-        )
-
-    def _refused(self, member: Member, call: Call, refused: ContentFilteredError, started: float) -> Failure:
-        """A refusal before any text reached the caller: the policy's ``content_filter`` action decides."""
-        error_class, action = self._decide(refused)
-        member.breaker.release()
-        action = PolicyAction.FAILOVER if action is PolicyAction.RETRY else action
-        self._record_failed(member, call, refused, error_class, outcome_of(action), started, refused.usage)
-        if action is PolicyAction.RAISE:
-            raise refused
-        return Failure(refused, error_class, action)
+            return Served(member, result, started)
 
     # ------------------------------------------------------------------ hedging
 
@@ -447,6 +429,12 @@ class FailoverChatCompletionClient(
                 if slot is not None and slot_token is not None:
                     close_record(slot, slot_token)
             if raised is None:
+                if isinstance(first, CreateResult) and (first.finish_reason == "content_filter" or slot is not None):
+                    refused = self._refusal(member, first, slot, ())  # refused before any text: like create
+                    if refused is not None:
+                        dog.close()
+                        await aclose_quietly(agen)
+                        return self._refused(member, call, refused, started)
                 dog.arrived()
                 return Opened(member, agen, first, dog, started, slot)
             failure = await self._stream_open_failed(member, call, agen, dog, started, raised, attempt)

@@ -41,6 +41,17 @@ class Failure:
         self.action = action
 
 
+class Served:
+    """A ``create`` attempt that answered, not yet recorded (a hedged race records only its winner)."""
+
+    __slots__ = ("member", "result", "started")
+
+    def __init__(self, member: Member, result: CreateResult, started: float) -> None:
+        self.member = member
+        self.result = result
+        self.started = started
+
+
 class Opened:
     """A stream whose first item arrived."""
 

@@ -4,6 +4,10 @@ One member is in flight at first. When it has not answered ``hedge_after`` secon
 next eligible member of the plan is started beside it; when a member fails, the next one is started at
 once (and the hedge timer restarts). The first to answer wins and every other racer is cancelled. So after
 a fast 401 on the primary the second member is raced against the third, not served alone.
+
+Hedging changes when members are asked, never the answer: a racer whose failure the policy raises (a
+refusal, a member-specific 400) stops the race from starting anyone else, but a member still in flight may
+still answer; the failure is raised only when none does. Only the winner's answer is recorded as the call's.
 """
 
 from __future__ import annotations
@@ -12,9 +16,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from autogen_core.models import CreateResult
-
-from ._failover_call import Call, Failure, Opened
+from ._failover_call import Call, Failure, Opened, Served
+from ._policy import PolicyAction
 
 if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
@@ -30,9 +33,15 @@ async def _race(
     call: Call,
     plan: Iterator[Member],
     attempt: Callable[[Member], Awaitable[T | Failure]],
-    drop: Callable[[T], Awaitable[None]] | None,
+    drop: Callable[[T], Awaitable[None]],
 ) -> tuple[Member, T] | None:
-    """The first member of ``plan`` to answer, with its answer; ``None`` when the plan ran out."""
+    """The first member of ``plan`` to answer, with its answer; ``None`` when the plan ran out.
+
+    ``drop`` settles an answer that lost (it arrived in the same tick as the winner's, or while cancelling).
+
+    Raises:
+        Exception: the first racer failure the policy raises, when no racer answered.
+    """
     assert client.hedge_after is not None
     racers: dict[asyncio.Future[Any], Member] = {}
     timer: asyncio.Future[Any] | None = None
@@ -49,27 +58,35 @@ async def _race(
         racers[asyncio.ensure_future(attempt(member))] = member
         timer = asyncio.ensure_future(client.clock.sleep(client.hedge_after or 0.0))
 
+    raised: Failure | None = None  # the first failure the policy raises: no one else is started after it
     try:
         start_next()
         while racers:
             waiting: list[asyncio.Future[Any]] = [*racers, *([timer] if timer is not None else [])]
             done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            failed = False
             for task in [t for t in done if t in racers]:
                 member = racers.pop(task)
                 outcome: T | Failure = task.result()
                 if isinstance(outcome, Failure):
-                    client._after_failure(member, call, outcome)
+                    failed = True
+                    if outcome.action is PolicyAction.RAISE:
+                        raised = raised or outcome
+                    else:
+                        client._after_failure(member, call, outcome)
                 elif winner is None:
                     winner = (member, outcome)
-                elif drop is not None:  # both answered in the same tick: the later one loses
+                else:  # both answered in the same tick: the later one loses
                     await drop(outcome)
             if winner is not None:
                 for other, member in racers.items():
                     call.losers.add(member.name)
                     other.cancel()
                 return winner
-            if (timer is not None and timer in done) or not racers:
+            if raised is None and (failed or not racers or (timer is not None and timer in done)):
                 start_next()
+        if raised is not None:
+            raise raised.error
         return None
     finally:
         if timer is not None:
@@ -78,7 +95,7 @@ async def _race(
             if not task.done():
                 task.cancel()
         for result in await asyncio.gather(*racers, return_exceptions=True):
-            if drop is not None and not isinstance(result, (BaseException, Failure)) and result is not _value(winner):
+            if not isinstance(result, (BaseException, Failure)) and result is not _value(winner):
                 await drop(result)
 
 
@@ -86,11 +103,20 @@ def _value(winner: tuple[Member, Any] | None) -> Any:
     return None if winner is None else winner[1]
 
 
-async def create_hedged(
-    client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]
-) -> tuple[Member, CreateResult] | None:
-    """Race ``create`` over the plan's members (see the module docstring)."""
-    return await _race(client, call, plan, lambda member: client._serve_create(member, call), None)
+async def create_hedged(client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]) -> Served | None:
+    """Race ``create`` over the plan's members (see the module docstring); the winner's answer is recorded."""
+
+    async def drop(served: Served) -> None:  # answered, but lost: spent, not the call's answer
+        served.member.breaker.release()
+        usage = served.result.usage
+        client._record_failed(served.member, call, asyncio.CancelledError(), None, "hedge_lost", served.started, usage)
+
+    won = await _race(client, call, plan, lambda member: client._serve_create(member, call), drop)
+    if won is None:
+        return None
+    served = won[1]
+    client._record_ok(served.member, call, served.result, served.started)
+    return served
 
 
 async def open_hedged(client: FailoverChatCompletionClient, call: Call, plan: Iterator[Member]) -> Opened | None:

@@ -19,6 +19,7 @@ from .._callinfo import AnsweredBy
 from .._utils import to_seconds
 from ..exceptions import ConfigurationError
 from ._breaker import CircuitBreaker
+from ._metered_inner import leaf_clients
 from ._routing import context_window_of, model_name_of, provider_of
 from ._wire_tap import tap
 
@@ -55,9 +56,12 @@ class FailoverMember:
         client: Any ``ChatCompletionClient`` (OpenAI, Azure, Anthropic, Ollama, agentkit's own…).
         name: Name used in events, errors and ``answered_by`` (default: the model name, made unique).
         max_attempts: Attempts on this member for retryable errors, first one included.
-        attempt_timeout: Seconds one ``create`` attempt may take (streams: until the first chunk). agentkit's
-            own timer enforces it, whatever ``timeout`` the member client was built with.
-        first_token_timeout: Seconds a stream may take to produce its first chunk.
+        attempt_timeout: Seconds one ``create`` attempt may take (streams: until the first chunk, unless a
+            ``first_token_timeout`` is set for this member). agentkit's own timer enforces it, whatever
+            ``timeout`` the member client was built with.
+        first_token_timeout: Seconds a stream may take to produce its first chunk (default: this member's
+            ``attempt_timeout``, else the failover client's ``first_token_timeout``, else its
+            ``attempt_timeout``).
         stream_idle_timeout: Seconds a stream may stay silent between chunks.
         context_window: The model's context window in tokens (default: AutoGen's table for known
             OpenAI/Anthropic models, else unknown).
@@ -159,33 +163,40 @@ class Member:
     def __init__(self, spec: FailoverMember, name: str, owner: FailoverChatCompletionClient) -> None:
         self.spec = spec
         self.client = spec.client
+        # The client that talks to the provider, looked for through wrappers (a ChatCompletionCache, which
+        # migrate builds for a cache_seed; a metered client): its model, SDK, wire and stream options count.
+        leaves = leaf_clients(spec.client)
+        wire = leaves[0] if len(leaves) == 1 else spec.client
         self.name = name
         self.model = model_name_of(spec.client)
-        self.provider = provider_of(spec.client)
+        if self.model == "unknown":
+            self.model = model_name_of(wire)
+        self.provider = provider_of(spec.client) or provider_of(wire)
         self.answer = AnsweredBy(name, self.model, self.provider)
         self.max_attempts = spec.max_attempts if spec.max_attempts is not None else owner.max_attempts
         self.attempt_timeout = spec.attempt_timeout if spec.attempt_timeout is not None else owner.attempt_timeout
-        first = spec.first_token_timeout if spec.first_token_timeout is not None else owner.first_token_timeout
+        # A stream's first chunk: the member's own limit (first token, else attempt), then the client's.
+        first = spec.first_token_timeout if spec.first_token_timeout is not None else spec.attempt_timeout
+        if first is None:
+            first = owner.first_token_timeout
         self.first_token_timeout = first if first is not None else self.attempt_timeout
         idle = spec.stream_idle_timeout
         self.stream_idle_timeout = idle if idle is not None else owner.stream_idle_timeout
         self.context_window = (
-            spec.context_window if spec.context_window is not None else context_window_of(spec.client, self.model)
+            spec.context_window if spec.context_window is not None else context_window_of(wire, self.model)
         )
         self.info: ModelInfo = spec.client.model_info
         if spec.disable_sdk_retries:
-            _disable_sdk_retries(spec.client)
-        module = type(spec.client).__module__
+            _disable_sdk_retries(wire)
+        module = type(wire).__module__
         # Anthropic's stop_reason "refusal" reaches AutoGen's CreateResult as finish_reason "unknown"; the
         # member's own SDK client is tapped (after its SDK retries were disabled above, which replaces it) so a
         # refusal is told apart from a cut stream, and a metered client outside reads usage details off it.
-        self.anthropic = tap(spec.client) == "anthropic"
+        self.anthropic = tap(wire) == "anthropic"
         self.prefill = spec.prefill if spec.prefill is not None else self.provider == "anthropic"
         # OpenAI clients report usage on streams only when asked; a failover client's totals need it.
         self.stream_args: dict[str, Any] | None = (
-            _STREAM_USAGE
-            if module.startswith("autogen_ext.models.openai") and not _has_stream_options(spec.client)
-            else None
+            _STREAM_USAGE if module.startswith("autogen_ext.models.openai") and not _has_stream_options(wire) else None
         )
         self.breaker = CircuitBreaker(
             name,

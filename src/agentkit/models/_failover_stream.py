@@ -75,6 +75,7 @@ async def stream_completion(
         client.deadline,
     )
     span = call.span = start_span("agentkit.failover.create_stream")
+    set_answered_by(None)  # until this stream answers: never the previous call's member
     try:
         if client._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
             await client._circuits.refresh([m.breaker for m in client._members])
@@ -158,7 +159,8 @@ async def stream_completion(
                 error_class, action = client._decide(error)
                 client._health(member, error_class)
                 action = PolicyAction.FAILOVER if action is PolicyAction.RETRY else action
-                client._record_failed(member, call, error, error_class, outcome_of(action), started)
+                usage = getattr(error, "usage", None)  # a refusal's usage was spent
+                client._record_failed(member, call, error, error_class, outcome_of(action), started, usage)
                 client._after_failure(member, call, Failure(error, error_class, action))
                 continue
             usage = _usage_of(call, partial, result)
