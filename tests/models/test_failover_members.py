@@ -122,3 +122,19 @@ async def test_a_streamed_refusal_is_recorded_with_its_usage_like_create(fp: Fak
         await metered.close()
     records = [(r.member, r.outcome, r.prompt_tokens, r.stream) for r in ledger.records]
     assert records == [("primary", "error", 50, False), ("primary", "error", 50, True)]
+
+
+@pytest.mark.parametrize("metered", [False, True], ids=["bare", "metered"])
+async def test_stream_options_of_the_callers_still_ask_for_usage(fp: FakeProvider, metered: bool) -> None:
+    fp.always("gpt-4o", Reply.text("streamed", usage=(12, 3)))
+    chain = FailoverChatCompletionClient([fp.openai_client("gpt-4o")])
+    client: ChatCompletionClient = MeteredChatCompletionClient(chain) if metered else chain
+    try:
+        final = None
+        async for item in client.create_stream(MESSAGES, extra_create_args={"stream_options": {}}):
+            final = item
+    finally:
+        await client.close()
+    assert fp.requests[-1].body["stream_options"] == {"include_usage": True}
+    assert isinstance(final, CreateResult)
+    assert (final.usage.prompt_tokens, final.usage.completion_tokens) == (12, 3)

@@ -141,3 +141,30 @@ async def test_a_plain_prices_dict_prices_calls() -> None:
     assert record.cost_usd == Decimal(record.prompt_tokens)
     budget = BudgetTermination(max_cost_usd=1, price_model="scripted-model", prices=prices)
     assert budget.prices.is_priced("scripted-model")
+
+
+@pytest.mark.filterwarnings("ignore:Resolved model mismatch")  # autogen-ext notices the alias: so it should
+@pytest.mark.parametrize("failover", [False, True], ids=["direct", "failover"])
+async def test_a_price_of_the_users_wins_over_the_list_price_of_the_served_name(
+    fp: FakeProvider, monkeypatch: pytest.MonkeyPatch, failover: bool
+) -> None:
+    """A gateway alias ("my-llama") that reports a listed model as served is billed at the user's price."""
+    from agentkit.testing import _fake_provider_answer as answer
+
+    served = answer._served_openai_model
+    monkeypatch.setattr(
+        answer, "_served_openai_model", lambda m: "gpt-4o-mini-2024-07-18" if m == "my-llama" else served(m)
+    )
+    fp.script("gpt-4o", Fault.server_error(503))
+    fp.script("my-llama", Reply.text("x", usage=(1_000_000, 0)))
+    inner: ChatCompletionClient = fp.openai_client("my-llama")
+    if failover:
+        inner = FailoverChatCompletionClient([fp.openai_client("gpt-4o"), inner], max_attempts=1)
+    ledger = UsageLedger()
+    prices = {"my-llama": {"input_per_mtok": 5, "output_per_mtok": 5}}
+    client = MeteredChatCompletionClient(inner, ledger=ledger, prices=prices)
+    try:
+        await client.create(MESSAGES)
+    finally:
+        await client.close()
+    assert ledger.records[-1].cost_usd == Decimal(5)

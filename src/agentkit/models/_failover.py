@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from contextvars import Token
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -52,10 +53,11 @@ from ._failover_hedge import create_hedged
 from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
 from ._failover_refusal import FailoverRefusals
 from ._failover_stream import stream_completion
+from ._metered_inner import with_stream_usage
 from ._policy import PolicyAction, PolicyHook, resolve_policy
 from ._routing import Router, estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
-from ._wire_tap import close_record, open_record
+from ._wire_tap import WireRecord, close_record, current_record, open_record
 
 __all__ = (
     "FailoverChatCompletionClient",
@@ -64,6 +66,8 @@ __all__ = (
     "FailoverMemberConfig",
 )
 
+
+_NO_RECORD: tuple[WireRecord | None, Token[WireRecord | None] | None] = (None, None)
 
 HedgePredicate = Callable[[Sequence[LLMMessage], Mapping[str, Any]], bool]
 """``(messages, extra_create_args) -> bool``: whether a request is safe to send twice."""
@@ -305,6 +309,8 @@ class FailoverChatCompletionClient(
                     self._after_failure(member, call, outcome)
                     continue
                 self._record_ok(member, call, outcome.result, outcome.started)
+                if outcome.slot is not None:
+                    outcome.slot.publish()
                 set_answered_by(member.answer)
                 return outcome.result
             raise self._all_failed(call)
@@ -332,7 +338,9 @@ class FailoverChatCompletionClient(
             limit = "attempt_timeout"
             if call.deadline is not None and (expires is None or call.deadline < expires):
                 expires, limit, timeout = call.deadline, "deadline", call.deadline - started
-            slot, slot_token = open_record() if member.anthropic else (None, None)
+            # A record of its own: Anthropic refusals are read off it, and a metered call outside gets the
+            # usage details of the attempt that answered only (published when it is the answer).
+            slot, slot_token = open_record(True) if member.anthropic or current_record() is not None else _NO_RECORD
             try:
                 with TimeoutScope(self.clock, expires, limit, timeout or 0.0):
                     result = await member.client.create(
@@ -360,7 +368,7 @@ class FailoverChatCompletionClient(
                 refused = self._refusal(member, result, slot, ())
                 if refused is not None:
                     return self._refused(member, call, refused, started)
-            return Served(member, result, started)
+            return Served(member, result, started, slot)
 
     # ------------------------------------------------------------------ hedging
 
@@ -399,8 +407,8 @@ class FailoverChatCompletionClient(
         ``more``: create args for this request only (a prefilled request's ``prefill_create_args``).
         """
         extra = call.extra
-        if member.stream_args is not None and "stream_options" not in extra:
-            extra = {**extra, **member.stream_args} if extra else member.stream_args
+        if member.stream_usage:
+            extra = with_stream_usage(extra)
         if more:
             extra = {**extra, **more}
         attempt = 0
@@ -409,7 +417,8 @@ class FailoverChatCompletionClient(
             call.attempts += 1
             started = self.clock.monotonic()
             member.breaker.begin()
-            slot, slot_token = open_record() if member.anthropic else (None, None)  # open until the SDK call
+            # Open until the SDK call (as in create); the tapped stream keeps noting into it.
+            slot, slot_token = open_record(True) if member.anthropic or current_record() is not None else _NO_RECORD
             agen = member.client.create_stream(
                 messages,
                 tools=call.tools,

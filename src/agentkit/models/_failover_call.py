@@ -44,12 +44,13 @@ class Failure:
 class Served:
     """A ``create`` attempt that answered, not yet recorded (a hedged race records only its winner)."""
 
-    __slots__ = ("member", "result", "started")
+    __slots__ = ("member", "result", "slot", "started")
 
-    def __init__(self, member: Member, result: CreateResult, started: float) -> None:
+    def __init__(self, member: Member, result: CreateResult, started: float, slot: WireRecord | None) -> None:
         self.member = member
         self.result = result
         self.started = started
+        self.slot = slot
 
 
 class Opened:

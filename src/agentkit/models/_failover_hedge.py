@@ -116,6 +116,8 @@ async def create_hedged(client: FailoverChatCompletionClient, call: Call, plan: 
         return None
     served = won[1]
     client._record_ok(served.member, call, served.result, served.started)
+    if served.slot is not None:
+        served.slot.publish()  # only the winner's usage details reach a metered client outside
     return served
 
 

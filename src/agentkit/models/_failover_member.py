@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ("FailoverMember", "FailoverMemberConfig", "Member", "merged_info", "opt_seconds")
 
-_STREAM_USAGE = {"stream_options": {"include_usage": True}}
-
 
 class FailoverMemberConfig(BaseModel):
     """Serialised form of a :class:`FailoverMember` (``None`` fields inherit the client's defaults)."""
@@ -156,8 +154,8 @@ class Member:
         "prefill",
         "provider",
         "spec",
-        "stream_args",
         "stream_idle_timeout",
+        "stream_usage",
     )
 
     def __init__(self, spec: FailoverMember, name: str, owner: FailoverChatCompletionClient) -> None:
@@ -195,9 +193,7 @@ class Member:
         self.anthropic = tap(wire) == "anthropic"
         self.prefill = spec.prefill if spec.prefill is not None else self.provider == "anthropic"
         # OpenAI clients report usage on streams only when asked; a failover client's totals need it.
-        self.stream_args: dict[str, Any] | None = (
-            _STREAM_USAGE if module.startswith("autogen_ext.models.openai") and not _has_stream_options(wire) else None
-        )
+        self.stream_usage = module.startswith("autogen_ext.models.openai") and not _has_stream_options(wire)
         self.breaker = CircuitBreaker(
             name,
             failure_threshold=owner.failure_threshold,

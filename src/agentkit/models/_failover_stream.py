@@ -37,6 +37,7 @@ from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fai
 from ._failover_hedge import open_hedged
 from ._policy import ErrorClass, PolicyAction
 from ._routing import estimate_tokens
+from ._wire_tap import Spent, WireRecord
 
 if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
@@ -150,6 +151,8 @@ async def stream_completion(
                         error = IncompleteStreamError("the stream ended before a finish reason arrived")
                     else:
                         client._record_ok(member, call, result, started)
+                        if slot is not None:
+                            slot.publish()
                         set_answered_by(member.answer)
                         yield result
                         return
@@ -163,9 +166,10 @@ async def stream_completion(
                 client._record_failed(member, call, error, error_class, outcome_of(action), started, usage)
                 client._after_failure(member, call, Failure(error, error_class, action))
                 continue
-            usage = _usage_of(call, partial, result)
+            usage = _usage_of(call, partial, result, slot)
             broken, allow_prefill = _broken(client, call, member, partial, usage, error, tool_started, started)
-            async for item in _recover(client, call, plan, partial, usage, broken, allow_prefill):
+            parts = [_spent(member, usage, slot)]
+            async for item in _recover(client, call, plan, partial, usage, parts, broken, allow_prefill):
                 yield item
             return
     except BaseException as error:
@@ -176,11 +180,22 @@ async def stream_completion(
             end_span(span, call)
 
 
-def _usage_of(call: Call, partial: list[str], result: CreateResult | None) -> RequestUsage:
+def _usage_of(call: Call, partial: list[str], result: CreateResult | None, slot: WireRecord | None) -> RequestUsage:
+    """What a broken attempt used: its result's, else what the wire reported so far, else an estimate."""
     if result is not None:
         return result.usage
+    completion = sum(len(p) for p in partial) // 4
+    details = slot.details if slot is not None else None
+    if details is not None and details.reported is not None:  # Anthropic's message_start: the input, exactly
+        return RequestUsage(prompt_tokens=details.reported[0], completion_tokens=max(details.reported[1], completion))
     prompt = call.shape.prompt_tokens if call.shape is not None else estimate_tokens(call.messages, call.tools)
-    return RequestUsage(prompt_tokens=prompt, completion_tokens=sum(len(p) for p in partial) // 4)
+    return RequestUsage(prompt_tokens=prompt, completion_tokens=completion)
+
+
+def _spent(member: Member, usage: RequestUsage, slot: WireRecord | None) -> Spent:
+    """An attempt of a recovered stream that did not give the answer, as the metered client outside bills it."""
+    details = slot.details if slot is not None else None
+    return Spent(member.name, member.model, member.provider, usage.prompt_tokens, usage.completion_tokens, details)
 
 
 def _broken(
@@ -234,10 +249,14 @@ async def _recover(
     plan: Iterator[Member],
     delivered: list[str],
     spent: RequestUsage,
+    parts: list[Spent],
     broken: IncompleteStreamError,
     allow_prefill: bool,
 ) -> AsyncGenerator[str | CreateResult, None]:
-    """Continue or restart a broken stream on the next members (see the module docstring)."""
+    """Continue or restart a broken stream on the next members (see the module docstring).
+
+    ``spent`` sums the usage of the attempts so far, ``parts`` lists them for a metered client outside.
+    """
     for member in plan:
         if not client._check_continue(call):
             break
@@ -267,10 +286,14 @@ async def _recover(
         if attempt.result is not None:
             final = _final(attempt.result, "".join(delivered), spent)
             client._record_ok(member, call, final, opened.started)
+            if opened.slot is not None:
+                opened.slot.publish(parts)  # the answer's usage details, and the earlier attempts to bill
             set_answered_by(member.answer)
             yield final
             return
-        spent = _add(spent, attempt.usage())
+        used = attempt.usage()
+        spent = _add(spent, used)
+        parts.append(_spent(member, used, opened.slot))
         failed = IncompleteStreamError(
             f"stream from {member.name} could not recover the answer: {attempt.reason}",
             partial_text="".join(delivered),
@@ -420,8 +443,7 @@ class _Attempt:
     def usage(self) -> RequestUsage:
         if self.result is not None:
             return self.result.usage
-        text = "".join(self.held or ()) + "".join(self.pieces)
-        return RequestUsage(prompt_tokens=estimate_tokens(self.call.messages), completion_tokens=len(text) // 4)
+        return _usage_of(self.call, [*(self.held or ()), *self.pieces], None, self.opened.slot)
 
     async def close(self) -> None:
         self.opened.dog.close()

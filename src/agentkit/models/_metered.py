@@ -33,7 +33,7 @@ from ..usage import UsageLedger
 from . import _wire_tap as wire
 from ._metered_accounting import MeteredAccounting, restore_sink
 from ._metered_admission import MeteredAdmission, RefusalMode, estimate_prompt_tokens
-from ._metered_inner import contains_openai, current_agent, inner_model_name, leaf_clients
+from ._metered_inner import contains_openai, current_agent, inner_model_name, leaf_clients, with_stream_usage
 
 if TYPE_CHECKING:
     from ..conditions._budget import BudgetReservation, BudgetTermination
@@ -243,7 +243,7 @@ class MeteredChatCompletionClient(
             reservation, refusal = await self._admission(agent, messages, tools, json_output, extra_create_args)
             if refusal is not None:
                 return refusal
-        reported = [0]
+        reported = [0, 0]  # failed attempts reported; 1 once this call is over
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
         slot_token = None
@@ -262,9 +262,7 @@ class MeteredChatCompletionClient(
                 cancellation_token=cancellation_token,
             )
             latency = self._clock.monotonic() - start
-            self._record_result(
-                result, agent, latency, None, False, started_at, slot.details if slot is not None else None, messages
-            )
+            self._record_result(result, agent, latency, None, False, started_at, slot, messages)
             return result
         except BaseException as exc:
             if not reported[0]:
@@ -273,6 +271,7 @@ class MeteredChatCompletionClient(
         finally:
             if slot is not None and slot_token is not None:
                 wire.close_record(slot, slot_token)
+            reported[1] = 1  # a sink left behind (an abandoned stream finalised elsewhere) records nothing
             restore_sink(sink_token)
             if reservation is not None:
                 if self._budget.store is None:  # type: ignore[union-attr]
@@ -298,9 +297,9 @@ class MeteredChatCompletionClient(
             if refusal is not None:
                 yield refusal
                 return
-        if self._add_stream_usage and "stream_options" not in extra_create_args:
-            extra_create_args = {**extra_create_args, "stream_options": {"include_usage": True}}
-        reported = [0]
+        if self._add_stream_usage:
+            extra_create_args = with_stream_usage(extra_create_args)
+        reported = [0, 0]  # failed attempts reported; 1 once this call is over
         sink_token = _callinfo.set_attempt_sink(self._sink(agent, reported))
         _callinfo.reset_answered_by()
         slot_token = None
@@ -330,9 +329,8 @@ class MeteredChatCompletionClient(
                     streamed.append(item)
                 yield item
             if result is not None:
-                details = slot.details if slot is not None else None
                 self._record_result(
-                    result, agent, clock.monotonic() - start, ttft, True, started_at, details, messages, streamed
+                    result, agent, clock.monotonic() - start, ttft, True, started_at, slot, messages, streamed
                 )
         except BaseException as exc:
             if not reported[0]:
@@ -341,6 +339,7 @@ class MeteredChatCompletionClient(
         finally:
             if slot is not None and slot_token is not None:
                 wire.close_record(slot, slot_token)
+            reported[1] = 1  # a sink left behind (an abandoned stream finalised elsewhere) records nothing
             restore_sink(sink_token)
             if reservation is not None:
                 if self._budget.store is None:  # type: ignore[union-attr]

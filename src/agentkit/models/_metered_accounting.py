@@ -43,6 +43,8 @@ class MeteredAccounting:
         ledger = self._ledger
 
         def sink(record: CallRecord) -> None:
+            if reported[1]:  # the call is over: an attempt of some later call in this context is not ours
+                return
             reported[0] += 1
             if record.agent is None and agent is not None:
                 record = replace(record, agent=agent)
@@ -60,12 +62,18 @@ class MeteredAccounting:
         ttft: float | None,
         stream: bool,
         started_at: datetime,
-        details: wire.UsageDetails | None,
+        record: wire.WireRecord | None,
         messages: Sequence[LLMMessage],
         streamed: list[str] | None = None,
     ) -> None:
         usage = result.usage
         prompt, completion = usage.prompt_tokens, usage.completion_tokens
+        details = record.details if record is not None else None
+        if record is not None and record.spent:  # a recovered stream: its earlier attempts are billed apart
+            for part in record.spent:
+                prompt -= part.prompt_tokens
+                completion -= part.completion_tokens
+                self._record_spent(part, agent, started_at)
         cached_input = cache_write = reasoning = 0
         # The model asked for: the answering failover member's, else this client's. The provider's response
         # (read off the wire by the tap, streamed or not) names the model that served it and the
@@ -106,8 +114,15 @@ class MeteredAccounting:
         else:
             prices = self._prices
             # A served name the table does not know (a new dated snapshot) is priced as the model requested of
-            # the client that answered — never as another member's: an unpriced fallback stays unpriced.
-            priced_as = served if served == requested or prices.is_priced(served, provider) else requested
+            # the client that answered — never as another member's: an unpriced fallback stays unpriced. The
+            # user's own price for the requested name wins over a list price of the served one (a gateway
+            # alias), unless the served name has a price of the user's too.
+            priced_as = served
+            if served != requested and (
+                not prices.is_priced(served, provider)
+                or (prices.overrides_price_of(requested) and not prices.overrides_price_of(served))
+            ):
+                priced_as = requested
             cost = prices.cost(
                 priced_as,
                 prompt_tokens=prompt,
@@ -134,6 +149,39 @@ class MeteredAccounting:
                 cached=result.cached,
                 estimated=estimated,
                 stream=stream,
+                started_at=started_at,
+            )
+        )
+
+    def _record_spent(self, part: wire.Spent, agent: str | None, started_at: datetime) -> None:
+        """Bill an attempt of a recovered stream that was cut off: as its own member's model, at its price."""
+        prompt, completion = part.prompt_tokens, part.completion_tokens
+        cached_input = cache_write = 0
+        details = part.details
+        if details is not None and details.prompt_tokens is not None:  # the wire's input count, cache included
+            prompt = details.prompt_tokens
+            cached_input, cache_write = details.cached_input_tokens, details.cache_write_tokens
+        cost = self._prices.cost(
+            part.model,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cached_input_tokens=cached_input,
+            cache_write_tokens=cache_write,
+            provider=part.provider,
+        )
+        self._ledger.record(
+            CallRecord(
+                model=part.model,
+                agent=agent,
+                provider=part.provider,
+                member=part.member,
+                prompt_tokens=prompt,
+                completion_tokens=completion,
+                cached_input_tokens=cached_input,
+                cache_write_tokens=cache_write,
+                cost_usd=cost,
+                estimated=details is None,
+                stream=True,
                 started_at=started_at,
             )
         )

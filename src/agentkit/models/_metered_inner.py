@@ -89,3 +89,19 @@ def contains_openai(client: Any, depth: int = 0) -> bool:
             if isinstance(member_client, ChatCompletionClient) and contains_openai(member_client, depth + 1):
                 return True
     return False
+
+
+_INCLUDE_USAGE: dict[str, Any] = {"stream_options": {"include_usage": True}}
+
+
+def with_stream_usage(extra: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``extra_create_args`` that ask an OpenAI stream for its usage (kept as they are when the caller decided).
+
+    Other ``stream_options`` the caller set are kept, with ``include_usage`` added unless they set it.
+    """
+    options = extra.get("stream_options")
+    if options is None:
+        return {**extra, **_INCLUDE_USAGE} if extra else _INCLUDE_USAGE
+    if isinstance(options, Mapping) and "include_usage" not in options:
+        return {**extra, "stream_options": {**options, "include_usage": True}}
+    return extra

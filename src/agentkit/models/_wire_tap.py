@@ -12,8 +12,10 @@ never share one), a tapped ``create`` notes into it the usage details, served mo
 the response object, or, for a stream, off the few events that carry them (the OpenAI usage chunk; Anthropic's
 ``message_start`` and ``message_delta``) while every item passes through unchanged. With no record open a
 tapped ``create`` costs one context-variable read per request and hands back the SDK's own stream (no per-chunk
-work); with one open, one attribute check per chunk. Records nest: a record opened inside another (a failover
-attempt inside a metered call) passes what it notes on to the outer one.
+work); with one open, one attribute check per chunk. Records nest: a record opened inside another passes what it
+notes on to the outer one — except an *isolated* record (a failover attempt inside a metered call: hedged
+racers and the attempts of a recovered stream must not overwrite each other), which passes it on only when
+:meth:`WireRecord.publish` says it is the call's answer.
 
 A tap lives on the SDK client instance: an autogen-ext client whose ``_client`` is replaced later (e.g. by
 ``with_options``) must be tapped again; :func:`tap` is idempotent.
@@ -27,9 +29,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 __all__ = (
+    "Spent",
     "UsageDetails",
     "WireRecord",
     "close_record",
+    "current_record",
     "is_tapped",
     "open_record",
     "provider_of",
@@ -58,23 +62,58 @@ class UsageDetails:
         return self.reported == (prompt_tokens, completion_tokens)
 
 
+@dataclass(frozen=True, slots=True)
+class Spent:
+    """An earlier attempt of a recovered stream: cut off after delivering text, so spent and billed on its own.
+
+    ``prompt_tokens`` / ``completion_tokens`` are what it added to the call's ``CreateResult.usage`` (AutoGen's
+    counting); ``details``, when the wire said more (Anthropic's ``message_start``), are its usage details.
+    """
+
+    member: str
+    model: str
+    provider: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    details: UsageDetails | None
+
+
 class WireRecord:
     """What the tapped SDK calls made while this record was open reported (``None`` until one does)."""
 
-    __slots__ = ("details", "parent", "stop_reason")
+    __slots__ = ("details", "isolated", "parent", "spent", "stop_reason")
 
-    def __init__(self, parent: WireRecord | None) -> None:
+    def __init__(self, parent: WireRecord | None, isolated: bool = False) -> None:
         self.details: UsageDetails | None = None
         self.stop_reason: str | None = None
         self.parent = parent
+        self.isolated = isolated
+        self.spent: list[Spent] | None = None
+
+    def publish(self, spent: list[Spent] | None = None) -> None:
+        """Pass what this (isolated) record noted on to the records it is nested in: it is the call's answer.
+
+        ``spent``: the earlier attempts of a recovered stream, billed apart by the metered client outside.
+        """
+        parent = self.parent
+        if parent is not None:
+            _note(parent, self.details, self.stop_reason)
+            if spent:
+                parent.spent = [*(parent.spent or ()), *spent]
 
 
 _RECORD: ContextVar[WireRecord | None] = ContextVar("agentkit_wire_record", default=None)
 
+current_record = _RECORD.get
+"""The record open in this context, if any (``ContextVar.get`` itself: it runs on every failover call)."""
 
-def open_record() -> tuple[WireRecord, Token[WireRecord | None]]:
-    """Open a record for the calls made from here in this context (inside any record already open)."""
-    record = WireRecord(_RECORD.get())
+
+def open_record(isolated: bool = False) -> tuple[WireRecord, Token[WireRecord | None]]:
+    """Open a record for the calls made from here in this context (inside any record already open).
+
+    An ``isolated`` record keeps what it notes to itself until :meth:`WireRecord.publish`.
+    """
+    record = WireRecord(_RECORD.get(), isolated)
     return record, _RECORD.set(record)
 
 
@@ -88,7 +127,7 @@ def close_record(record: WireRecord, token: Token[WireRecord | None]) -> None:
 
 
 def _note(record: WireRecord | None, details: UsageDetails | None, stop_reason: Any) -> None:
-    """Note into ``record`` and every record it is nested in."""
+    """Note into ``record`` and every record it is nested in, up to the first isolated one."""
     if not isinstance(stop_reason, str):
         stop_reason = None
     while record is not None:
@@ -96,6 +135,8 @@ def _note(record: WireRecord | None, details: UsageDetails | None, stop_reason: 
             record.details = details
         if stop_reason is not None:
             record.stop_reason = stop_reason
+        if record.isolated:
+            return
         record = record.parent
 
 

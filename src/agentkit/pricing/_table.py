@@ -210,16 +210,25 @@ class PriceTable:
         return resolved
 
     def _lookup(self, name: str, provider: str | None) -> ModelPrice | _GenaiPricer | None:
+        override = self._override(name)
+        if override is not None:
+            return override
+        if not self.use_genai_prices:
+            return None
+        return _genai_lookup(name, provider)
+
+    def _override(self, name: str) -> ModelPrice | None:
+        """The user's price for ``name`` (lowercase), or for the model it is a dated snapshot of."""
         if name in self._overrides:
             return self._overrides[name]
         prefixes = [
             k for k in self._overrides if name.startswith(k + "-") and _SNAPSHOT_SUFFIX.match(name[len(k) + 1 :])
         ]
-        if prefixes:
-            return self._overrides[max(prefixes, key=len)]
-        if not self.use_genai_prices:
-            return None
-        return _genai_lookup(name, provider)
+        return self._overrides[max(prefixes, key=len)] if prefixes else None
+
+    def overrides_price_of(self, model: str) -> bool:
+        """Whether ``model`` is priced by an override given to this table (not by the bundled snapshot)."""
+        return self._override(model.lower()) is not None
 
     def to_config(self) -> PriceTableConfig:
         """The serialisable form."""
