@@ -107,6 +107,8 @@ async def stream_completion(
             error: Exception | None = None
             tool_started = False
             finished = False
+            # AutoGen's Anthropic client links only the request to the token, not the chunks: checked per chunk.
+            cancelled = call.token.is_cancelled if call.token is not None else None
             try:
                 while True:
                     if type(chunk) is str:
@@ -123,6 +125,8 @@ async def stream_completion(
                         yield chunk
                     else:  # malformed: skipped (a tool-call-like delta forbids a recovery)
                         tool_started = tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
+                    if cancelled is not None and cancelled():
+                        raise asyncio.CancelledError("the call's cancellation token was cancelled")
                     try:
                         chunk = await next_chunk()
                     except StopAsyncIteration:
@@ -183,7 +187,16 @@ async def stream_completion(
 def _usage_of(call: Call, partial: list[str], result: CreateResult | None, slot: WireRecord | None) -> RequestUsage:
     """What a broken attempt used: its result's, else what the wire reported so far, else an estimate."""
     if result is not None:
-        return result.usage
+        used = result.usage
+        if result.finish_reason != "unknown":
+            return used
+        # Ended without a finish reason: it may have reported nothing (OpenAI: 0/0) or only the output counted at
+        # the start (Anthropic: 1): a reported input is kept, the output is never below the delivered text's.
+        least = _usage_of(call, partial, None, slot)
+        return RequestUsage(
+            prompt_tokens=used.prompt_tokens or least.prompt_tokens,
+            completion_tokens=max(used.completion_tokens, least.completion_tokens),
+        )
     completion = sum(len(p) for p in partial) // 4
     details = slot.details if slot is not None else None
     if details is not None and details.reported is not None:  # Anthropic's message_start: the input, exactly
@@ -261,9 +274,19 @@ async def _recover(
         if not client._check_continue(call):
             break
         text = "".join(delivered)
-        continuing = allow_prefill and member.prefill and client.stream_recovery == "auto" and bool(text.strip())
+        continuing = (
+            allow_prefill
+            and member.prefill
+            and client.stream_recovery == "auto"
+            and bool(text.strip())
+            and "<think>" not in text  # reasoning is never sent back as the answer's visible text
+        )
         opened, continuing = await _open_recovery(client, member, call, text, continuing)
         if isinstance(opened, Failure):
+            if opened.error_class is ErrorClass.CONTENT_FILTER and opened.action is PolicyAction.RAISE:
+                if isinstance(opened.error, ContentFilteredError):
+                    opened.error.partial_text = text
+                raise opened.error  # a refusal is raised, as from the first member: never a silent failover
             continue  # the next member may recover it
         attempt = _Attempt(client, call, opened, text, continuing)
         pieces = attempt.run()
@@ -354,7 +377,12 @@ class _Attempt:
         self.opened = opened
         self.text = text  # what the caller already has
         self.continuing = continuing
-        self.skip_space = continuing and text[-1:].isspace()
+        # The prefill is sent without its trailing whitespace (Anthropic rejects it); the continuation often
+        # repeats it ("\n    return"): its leading whitespace is held until the first visible character, and
+        # only what goes beyond the whitespace already delivered is passed on (indentation, blank lines).
+        self.trimmed = text[len(text.rstrip()) :] if continuing else ""
+        self.skip_space = bool(self.trimmed)
+        self.lead = ""
         self.held: list[str] | None = []  # restart: the new answer's text until it covers ``text``
         self.pieces: list[str] = []  # what this attempt delivered
         self.result: CreateResult | None = None
@@ -382,6 +410,9 @@ class _Attempt:
                 return
             else:
                 self.tool_started = self.tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
+            token = self.call.token
+            if token is not None and token.is_cancelled():
+                raise asyncio.CancelledError("the call's cancellation token was cancelled")
             try:
                 chunk = await opened.agen.__anext__()
             except StopAsyncIteration:
@@ -400,10 +431,13 @@ class _Attempt:
         """What of ``chunk`` goes to the caller (``None``: the new answer diverged, give up on this member)."""
         if self.continuing:
             if self.skip_space:
-                stripped = chunk.lstrip()
-                if stripped:
-                    self.skip_space = False
-                return stripped
+                lead = self.lead = self.lead + chunk
+                stripped = lead.lstrip()
+                if not stripped:
+                    return ""
+                self.skip_space = False
+                space = lead[: len(lead) - len(stripped)]
+                return space[_shared(space, self.trimmed) :] + stripped
             return chunk
         if self.held is None:
             return chunk
@@ -450,6 +484,16 @@ class _Attempt:
         await aclose_quietly(self.opened.agen)
 
 
+def _shared(a: str, b: str) -> int:
+    """The length of the prefix ``a`` and ``b`` share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _add(a: RequestUsage, b: RequestUsage) -> RequestUsage:
     return RequestUsage(a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens)
 
@@ -458,6 +502,10 @@ def _final(result: CreateResult, text: str, spent: RequestUsage) -> CreateResult
     """The recovered answer: the whole text the caller received, with every attempt's usage."""
     update: dict[str, Any] = {"usage": _add(spent, result.usage)}
     if isinstance(result.content, str):
+        opened, closed = text.find("<think>"), text.find("</think>")
+        if 0 <= opened < closed:  # an R1-style think block (AutoGen streams reasoning so): the thought
+            update["thought"] = text[opened + len("<think>") : closed].strip()
+            text = text[closed + len("</think>") :].strip()
         update["content"] = text
     else:  # tool calls after the recovered text: the text is their thought, as AutoGen's clients report it
         update["thought"] = text
