@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from autogen_core.models import ModelInfo, UserMessage
+from autogen_core.models import ChatCompletionClient, CreateResult, ModelInfo, UserMessage
 
 from agentkit.events import AgentkitEvent
 from agentkit.testing import ManualClock
@@ -84,3 +84,13 @@ async def drive(clock: ManualClock, work: Awaitable[T], *, step: float = 0.5, ma
         await clock.advance(step)
     assert task.done(), "work did not finish on the manual clock"
     return task.result()
+
+
+async def answer(client: ChatCompletionClient, stream: bool) -> CreateResult:
+    """One call's result, from ``create`` or from the end of ``create_stream``."""
+    if not stream:
+        return await client.create(MESSAGES)
+    async for item in client.create_stream(MESSAGES):
+        if isinstance(item, CreateResult):
+            return item
+    raise AssertionError("the stream ended without a result")

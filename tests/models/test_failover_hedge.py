@@ -10,7 +10,7 @@ from autogen_core.models import CreateResult, RequestUsage
 from agentkit.models import FailoverChatCompletionClient
 from agentkit.testing import ManualClock, Scripted, ScriptedChatCompletionClient
 
-from ._failover_helpers import ALL_INFO, MESSAGES, StatusError, capture_events, drive
+from ._failover_helpers import ALL_INFO, MESSAGES, StatusError, answer, capture_events, drive
 
 
 def scripted(model: str, *steps: Any, clock: ManualClock) -> ScriptedChatCompletionClient:
@@ -19,15 +19,6 @@ def scripted(model: str, *steps: Any, clock: ManualClock) -> ScriptedChatComplet
 
 def chain(*members: Any, clock: ManualClock, **kwargs: Any) -> FailoverChatCompletionClient:
     return FailoverChatCompletionClient(list(members), clock=clock, backoff_jitter=0.0, **kwargs)
-
-
-async def call(client: FailoverChatCompletionClient, stream: bool) -> CreateResult:
-    if not stream:
-        return await client.create(MESSAGES)
-    async for item in client.create_stream(MESSAGES):
-        if isinstance(item, CreateResult):
-            return item
-    raise AssertionError("the stream ended without a result")
 
 
 REFUSAL = CreateResult(
@@ -49,7 +40,7 @@ async def test_a_racer_failure_the_policy_raises_waits_for_the_racer_still_in_fl
     primary = scripted("primary", Scripted("primary answer", latency=3), clock=clock)
     second = scripted("second", raising, clock=clock)
     third = scripted("third", "never", clock=clock)
-    result = await drive(clock, call(chain(primary, second, third, clock=clock, hedge_after=1), stream))
+    result = await drive(clock, answer(chain(primary, second, third, clock=clock, hedge_after=1), stream))
     assert result.content == "primary answer"
     assert not third.calls  # a raised failure starts no one else
 
@@ -71,7 +62,7 @@ async def test_a_racer_that_fails_starts_the_next_member_at_once(stream: bool) -
     primary = scripted("primary", Scripted("late", latency=100), clock=clock)
     second = scripted("second", Scripted(raises=StatusError(401, "bad key")), clock=clock)
     third = scripted("third", Scripted("third answer", latency=0.25), clock=clock)
-    result = await drive(clock, call(chain(primary, second, third, clock=clock, hedge_after=1), stream), step=0.25)
+    result = await drive(clock, answer(chain(primary, second, third, clock=clock, hedge_after=1), stream), step=0.25)
     assert result.content == "third answer"
     started = primary.calls[0].started_at
     assert second.calls[0].started_at == started + 1  # the hedge timer

@@ -21,22 +21,13 @@ from agentkit.models import FailoverChatCompletionClient, FailoverMember, Metere
 from agentkit.testing import FakeProvider, Fault, ManualClock, Reply
 from agentkit.usage import UsageLedger
 
-from ._failover_helpers import MESSAGES
+from ._failover_helpers import MESSAGES, answer
 
 
 @pytest_asyncio.fixture
 async def fp() -> AsyncIterator[FakeProvider]:
     async with FakeProvider() as provider:
         yield provider
-
-
-async def call(client: ChatCompletionClient, stream: bool) -> CreateResult:
-    if not stream:
-        return await client.create(MESSAGES)
-    async for item in client.create_stream(MESSAGES):
-        if isinstance(item, CreateResult):
-            return item
-    raise AssertionError("the stream ended without a result")
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["create", "stream"])
@@ -49,7 +40,7 @@ async def test_a_cached_anthropic_member_still_raises_its_refusal(fp: FakeProvid
     client = FailoverChatCompletionClient([FailoverMember(cached, name="primary"), fp.openai_client("backup")])
     try:
         with pytest.raises(ContentFilteredError) as caught:
-            await call(client, stream)
+            await answer(client, stream)
     finally:
         await client.close()
     assert (caught.value.member, caught.value.stop_reason) == ("primary", "refusal")
@@ -63,7 +54,7 @@ async def test_a_cached_openai_member_gets_no_sdk_retries_and_stream_usage(fp: F
     )
     client = FailoverChatCompletionClient([cached], max_attempts=2, backoff_initial=0, backoff_jitter=0)
     try:
-        result = await call(client, stream=True)
+        result = await answer(client, stream=True)
     finally:
         await client.close()
     assert len(fp.requests_for("gpt-4o")) == 2  # one per failover attempt: the SDK's own retries are off
@@ -81,7 +72,7 @@ async def test_a_members_own_attempt_timeout_bounds_its_first_chunk(fp: FakeProv
     silent = FailoverMember(fp.openai_client("silent", timeout=30), attempt_timeout=1)
     client = FailoverChatCompletionClient([silent, fp.openai_client("backup")], first_token_timeout=10, clock=clock)
     try:
-        task = asyncio.ensure_future(call(client, stream))
+        task = asyncio.ensure_future(answer(client, stream))
         await fp.wait_for_requests(1)
         await clock.advance(1)
         await fp.wait_until(lambda requests: any(r.model == "backup" for r in requests))  # at t=1, not t=10
@@ -95,12 +86,12 @@ async def test_answered_by_is_cleared_by_a_call_that_no_member_answered(fp: Fake
     fp.script("primary", Fault.invalid_api_key(), Fault.content_filter())
     client = FailoverChatCompletionClient([fp.openai_client("primary"), fp.openai_client("backup")])
     try:
-        await call(client, stream)
+        await answer(client, stream)
         who = answered_by()
         assert who is not None
         assert who.member == "backup"
         with pytest.raises(openai.BadRequestError):
-            await call(client, stream)
+            await answer(client, stream)
         assert answered_by() is None
     finally:
         await client.close()
@@ -117,7 +108,7 @@ async def test_a_streamed_refusal_is_recorded_with_its_usage_like_create(fp: Fak
     try:
         for stream in (False, True):
             with pytest.raises(ContentFilteredError):
-                await call(metered, stream)
+                await answer(metered, stream)
     finally:
         await metered.close()
     records = [(r.member, r.outcome, r.prompt_tokens, r.stream) for r in ledger.records]
