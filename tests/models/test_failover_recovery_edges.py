@@ -176,3 +176,51 @@ async def test_an_attempt_that_ended_without_a_finish_reason_counts_at_least_its
     assert usage is not None
     assert usage.prompt_tokens > 0
     assert usage.completion_tokens >= len("".join(words)) // 4
+
+
+async def test_streamed_thinking_is_never_prefilled_and_stays_out_of_the_content() -> None:
+    """Anthropic's extended thinking reaches the caller as plain text chunks before the answer's text."""
+    from autogen_core.models import LLMMessage, RequestUsage
+
+    from .test_failover_core import OddStream
+
+    thought, answer_text = "Let me think it through. ", "The answer is 4."
+    seen: list[list[LLMMessage]] = []
+
+    class Thinking(OddStream):
+        async def create_stream(self, messages: Any, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+            seen.append(list(messages))
+            yield thought
+            if self.finish == "cut":
+                raise ConnectionError("connection reset")
+            yield answer_text
+            usage = RequestUsage(prompt_tokens=5, completion_tokens=9)
+            yield CreateResult(finish_reason="stop", content=answer_text, thought=thought, usage=usage, cached=False)
+
+    client = FailoverChatCompletionClient(
+        [Thinking([], finish="cut"), FailoverMember(Thinking([]), prefill=True)], max_attempts=1
+    )
+    chunks, result = await collect(client, extra_create_args={"thinking": {"type": "enabled", "budget_tokens": 1024}})
+    assert "".join(chunks) == thought + answer_text
+    assert (result.content, result.thought) == (answer_text, thought)
+    assert seen[1] == seen[0]  # restarted with the same messages: no prefill
+
+
+@pytest.mark.parametrize("backup", ["anthropic", "openai"])
+async def test_a_break_after_only_whitespace_is_recovered(fp: FakeProvider, backup: str) -> None:
+    from .test_failover_core import OddStream
+
+    class Blank(OddStream):
+        async def create_stream(self, messages: Any, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+            yield "\n\n"
+            raise ConnectionError("connection reset")
+
+    model = "claude-haiku-4-5" if backup == "anthropic" else "gpt-backup"
+    fp.always(model, Reply.text("Hello there."))
+    second = fp.anthropic_client(model) if backup == "anthropic" else fp.openai_client(model)
+    client = FailoverChatCompletionClient([Blank([]), second], max_attempts=1)
+    try:
+        chunks, result = await collect(client)
+    finally:
+        await client.close()
+    assert "".join(chunks) == result.content == "\n\nHello there."

@@ -317,6 +317,26 @@ async def test_a_model_that_rejects_prefill_answers_400_and_keeps_its_script() -
     assert [r.prefill for r in records] == [None, None]
 
 
+def test_an_anthropic_prefill_ending_in_whitespace_is_refused_like_the_real_api() -> None:
+    body = {
+        "model": "claude-haiku-4-5",
+        "max_tokens": 64,
+        "messages": [
+            {"role": "user", "content": "Capital of France?"},
+            {"role": "assistant", "content": [{"type": "text", "text": "The capital "}]},
+        ],
+    }
+    with FakeProvider() as fp:
+        fp.script("claude-haiku-4-5", Reply.text("The capital of France is Paris."))
+        status, answer = _raw_post(fp, "/v1/messages", body)
+        pending = fp.pending("claude-haiku-4-5")
+    assert status == 400
+    assert json.loads(answer)["error"]["message"] == (
+        "messages: final assistant content cannot end with trailing whitespace"
+    )
+    assert pending == 1  # the refused request consumed no step
+
+
 async def test_a_hung_request_the_client_gives_up_on_is_recorded_as_abandoned() -> None:
     async with FakeProvider() as fp:
         fp.always("silent", Fault.hang())

@@ -156,6 +156,7 @@ class Member:
         "spec",
         "stream_idle_timeout",
         "stream_usage",
+        "thinking",
     )
 
     def __init__(self, spec: FailoverMember, name: str, owner: FailoverChatCompletionClient) -> None:
@@ -194,6 +195,9 @@ class Member:
         self.prefill = spec.prefill if spec.prefill is not None else self.provider == "anthropic"
         # OpenAI clients report usage on streams only when asked; a failover client's totals need it.
         self.stream_usage = module.startswith("autogen_ext.models.openai") and not _has_stream_options(wire)
+        # Extended thinking (Anthropic): AutoGen streams the thinking as text chunks, and a prefill is refused.
+        create_args = getattr(wire, "_create_args", None)
+        self.thinking = isinstance(create_args, dict) and create_args.get("thinking") is not None
         self.breaker = CircuitBreaker(
             name,
             failure_threshold=owner.failure_threshold,

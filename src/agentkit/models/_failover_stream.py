@@ -253,7 +253,10 @@ def _broken(
     )
     if not recover:
         raise broken
-    return broken, not refused
+    # Text that may hold streamed thinking (Anthropic's extended thinking arrives as plain text chunks) is
+    # never sent back as a prefill: the next members restart.
+    thinking = member.thinking or call.extra.get("thinking") is not None
+    return broken, not refused and not thinking
 
 
 async def _recover(
@@ -337,7 +340,7 @@ async def _recover(
             broken = failed
         if attempt.tool_started:
             break
-        allow_prefill = allow_prefill and not attempt.refused
+        allow_prefill = allow_prefill and not attempt.refused and not member.thinking
     broken.partial_text = "".join(delivered)
     broken.usage = spent
     raise broken
@@ -380,10 +383,12 @@ class _Attempt:
         # The prefill is sent without its trailing whitespace (Anthropic rejects it); the continuation often
         # repeats it ("\n    return"): its leading whitespace is held until the first visible character, and
         # only what goes beyond the whitespace already delivered is passed on (indentation, blank lines).
-        self.trimmed = text[len(text.rstrip()) :] if continuing else ""
+        # When only whitespace was delivered, a restart is not held back either: its leading whitespace is.
+        blank = not text.strip()
+        self.trimmed = text[len(text.rstrip()) :] if continuing or blank else ""
         self.skip_space = bool(self.trimmed)
         self.lead = ""
-        self.held: list[str] | None = []  # restart: the new answer's text until it covers ``text``
+        self.held: list[str] | None = None if blank else []  # restart: the new answer until it covers ``text``
         self.pieces: list[str] = []  # what this attempt delivered
         self.result: CreateResult | None = None
         self.error: Exception | None = None
@@ -429,17 +434,15 @@ class _Attempt:
 
     def _accept(self, chunk: str) -> str | None:
         """What of ``chunk`` goes to the caller (``None``: the new answer diverged, give up on this member)."""
-        if self.continuing:
-            if self.skip_space:
-                lead = self.lead = self.lead + chunk
-                stripped = lead.lstrip()
-                if not stripped:
-                    return ""
-                self.skip_space = False
-                space = lead[: len(lead) - len(stripped)]
-                return space[_shared(space, self.trimmed) :] + stripped
-            return chunk
-        if self.held is None:
+        if self.skip_space:
+            lead = self.lead = self.lead + chunk
+            stripped = lead.lstrip()
+            if not stripped:
+                return ""
+            self.skip_space = False
+            space = lead[: len(lead) - len(stripped)]
+            return space[_shared(space, self.trimmed) :] + stripped
+        if self.continuing or self.held is None:
             return chunk
         self.held.append(chunk)
         held = "".join(self.held)
@@ -503,9 +506,12 @@ def _final(result: CreateResult, text: str, spent: RequestUsage) -> CreateResult
     update: dict[str, Any] = {"usage": _add(spent, result.usage)}
     if isinstance(result.content, str):
         opened, closed = text.find("<think>"), text.find("</think>")
+        thought = result.thought
         if 0 <= opened < closed:  # an R1-style think block (AutoGen streams reasoning so): the thought
             update["thought"] = text[opened + len("<think>") : closed].strip()
             text = text[closed + len("</think>") :].strip()
+        elif thought and text.startswith(thought):  # streamed thinking (Anthropic) before the answer's text
+            text = text[len(thought) :]
         update["content"] = text
     else:  # tool calls after the recovered text: the text is their thought, as AutoGen's clients report it
         update["thought"] = text

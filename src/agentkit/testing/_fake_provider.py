@@ -231,11 +231,15 @@ class FakeProvider(FakeProviderAnswering):
             self._prefill_rejecting.clear()
             self._connections = 0
 
-    def _next_step(self, model: str, prefilled: bool = False) -> tuple[int, int, Step | None]:
+    def _next_step(
+        self, model: str, prefilled: bool = False, invalid: Fault | None = None
+    ) -> tuple[int, int, Step | None]:
         with self._lock:
             self._seq += 1
             attempt = self._attempts.get(model, 0) + 1
             self._attempts[model] = attempt
+            if invalid is not None:  # a request the real API refuses whatever the script says
+                return self._seq, attempt, invalid
             if prefilled and (model in self._prefill_rejecting or "*" in self._prefill_rejecting):
                 return self._seq, attempt, Fault.prefill_rejected()
             for key in (model, "*"):

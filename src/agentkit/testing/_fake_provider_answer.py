@@ -36,11 +36,14 @@ class FakeProviderAnswering(FakeProviderHttp):
 
     if TYPE_CHECKING:
 
-        def _next_step(self, model: str, prefilled: bool = False) -> tuple[int, int, Step | None]:
+        def _next_step(
+            self, model: str, prefilled: bool = False, invalid: Fault | None = None
+        ) -> tuple[int, int, Step | None]:
             """``(sequence number, attempt for the model, step or None for the default reply)``.
 
             A ``prefilled`` request (one ending with an assistant message) for a model that rejects a
-            prefill gets :meth:`Fault.prefill_rejected` and leaves the model's script alone.
+            prefill gets :meth:`Fault.prefill_rejected`, and an ``invalid`` request that fault; neither
+            consumes the model's script.
             """
 
         def _record(self, record: RecordedRequest) -> None:
@@ -84,7 +87,10 @@ class FakeProviderAnswering(FakeProviderHttp):
             return True
         model = str(body.get("model", ""))
         stream = bool(body.get("stream"))
-        seq, attempt, step = self._next_step(model, wire.prefill_text(body) is not None)
+        prefill = wire.prefill_text(body)
+        # Anthropic's API refuses a prefill that ends in whitespace (a 400), whatever the model would answer.
+        invalid = Fault("prefill_whitespace", 400) if api == "anthropic" and prefill and prefill[-1].isspace() else None
+        seq, attempt, step = self._next_step(model, prefill is not None, invalid)
         record = RecordedRequest(
             model=model,
             api=api,

@@ -190,6 +190,7 @@ FaultKind = Literal[
     "invalid_api_key",
     "model_not_found",
     "prefill_rejected",
+    "prefill_whitespace",
     "connection_reset",
     "hang",
 ]

@@ -8,6 +8,9 @@ from typing import Any
 from ._steps import Fault, Reply
 from ._wire_common import PREFILL_REJECTED, Rendered, assistant_prefill, dumps, split_arguments, split_text
 
+PREFILL_WHITESPACE = "messages: final assistant content cannot end with trailing whitespace"
+"""What Anthropic's API answers, with HTTP 400, to a prefill that ends in whitespace."""
+
 __all__ = ("error_response", "json_body", "prefill_text", "prompt_messages", "stream_frames")
 
 _STOP_REASONS = {"stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "content_filter": "refusal"}
@@ -179,6 +182,8 @@ def error_response(fault: Fault, model: str) -> tuple[int, bytes]:
         etype, message = "not_found_error", f"model: {model}"
     elif kind == "prefill_rejected":
         etype, message = "invalid_request_error", PREFILL_REJECTED
+    elif kind == "prefill_whitespace":
+        etype, message = "invalid_request_error", PREFILL_WHITESPACE
     elif status in _STATUS_TYPES:
         etype, message = _STATUS_TYPES[status]
     else:
