@@ -117,6 +117,27 @@ async def test_team_is_usable_after_a_hard_stop(
     assert seen == b_sees
 
 
+async def test_restore_gives_the_turn_back_to_the_speaker_interrupted_inside_a_nested_team() -> None:
+    clock = ManualClock()
+
+    def member(name: str, script: list[Any]) -> AssistantAgent:
+        client = ScriptedChatCompletionClient(script, clock=clock, when_exhausted="repeat_last")
+        return AssistantAgent(name, model_client=client)
+
+    inner = RoundRobinGroupChat(
+        [member("x", [Scripted("never", latency=HANG), "x2"]), member("y", ["y1"])],
+        termination_condition=MaxMessageTermination(2),
+        name="inner",
+    )
+    team = RoundRobinGroupChat([member("a", ["a1", "a2"]), inner], termination_condition=MaxMessageTermination(4))
+    first = await drive(clock, run_with_deadline(team, task="go", hard=5, clock=clock), until=5)
+    assert first.stop_reason is not None
+    assert first.stop_reason.startswith("Hard deadline")
+    second = await asyncio.wait_for(team.run(), timeout=30)
+    # The inner team goes on with x, whose turn was cut, not with y.
+    assert [m.source for m in second.messages if m.source in ("x", "y")][:1] == ["x"]
+
+
 async def test_none_mode_leaves_the_condition_as_autogen_left_it() -> None:
     clock = ManualClock()
     team = team_of(clock, ["a1", "a2"], [Scripted("never", latency=HANG), "b2"])

@@ -9,7 +9,8 @@ the team, and loads the state back with the interrupted turn undone: the interru
 is cut back to where its turn began (its buffered messages stay buffered, so it sees them again when it next
 speaks), and the manager is set to give the interrupted speaker its turn again — a round-robin team's next
 run starts with the interrupted speaker (AutoGen had already moved its index past it), a selector team may
-pick it again (it is no longer the "previous speaker"), a swarm keeps it as its current speaker.
+pick it again (it is no longer the "previous speaker"), a swarm keeps it as its current speaker. A nested team
+(a team as a participant) that was interrupted inside is restored the same way, recursively.
 """
 
 from __future__ import annotations
@@ -36,10 +37,7 @@ async def recover(target: TaskRunner, mode: AfterHardStop) -> None:
         if mode == "reset":
             await target.reset()
             return
-        state = undo_interrupted_turn(await target.save_state())
-        names = getattr(target, "_participant_names", None)
-        if len(interrupted) == 1 and isinstance(names, list) and interrupted[0] in names:
-            state = resume_with_speaker(state, interrupted[0], names)
+        state = await _restored(target, await target.save_state(), interrupted)
         await target.reset()
         await target.load_state(state)
     elif isinstance(target, ChatAgent) and mode != "none":
@@ -48,6 +46,32 @@ async def recover(target: TaskRunner, mode: AfterHardStop) -> None:
             return
         state = await target.save_state()
         await target.load_state(_fix_agent_state(state, cut=None))
+
+
+async def _restored(team: Team, state: Mapping[str, Any], interrupted: list[str]) -> Mapping[str, Any]:
+    """``team``'s saved state with the interrupted turn undone — in every nested team too, recursively.
+
+    A team that is a participant (its state is in its container's ``agent_state``) was interrupted inside:
+    its own manager waits for, and has moved past, its own interrupted speaker.
+    """
+    state = undo_interrupted_turn(state)
+    names = getattr(team, "_participant_names", None)
+    if len(interrupted) == 1 and isinstance(names, list) and interrupted[0] in names:
+        state = resume_with_speaker(state, interrupted[0], names)
+    agent_states = state.get("agent_states")
+    participants = getattr(team, "_participants", None)
+    if not isinstance(agent_states, Mapping) or not isinstance(participants, list):
+        return state
+    fixed = dict(agent_states)
+    for participant in participants:
+        container = fixed.get(getattr(participant, "name", None))
+        if not isinstance(participant, Team) or not isinstance(container, Mapping):
+            continue
+        inner = container.get("agent_state")
+        if isinstance(inner, Mapping) and interrupted == [participant.name]:  # it was the one speaking
+            inside = await _release_interrupted_speakers(participant)
+            fixed[participant.name] = {**container, "agent_state": await _restored(participant, inner, inside)}
+    return {**state, "agent_states": fixed}
 
 
 async def _release_interrupted_speakers(team: Team) -> list[str]:
