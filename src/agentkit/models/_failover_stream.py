@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from .._callinfo import set_answered_by
 from ..exceptions import ContentFilteredError, IncompleteStreamError
-from ._failover_call import Call, Failure, Opened, aclose_quietly, end_span, fail_span, outcome_of, start_span
+from ._failover_call import Call, Failure, Halt, Opened, aclose_quietly, end_span, fail_span, outcome_of, start_span
 from ._failover_hedge import open_hedged
 from ._policy import ErrorClass, PolicyAction
 from ._routing import estimate_tokens
@@ -77,6 +77,9 @@ async def stream_completion(
     )
     span = call.span = start_span("agentkit.failover.create_stream")
     set_answered_by(None)  # until this stream answers: never the previous call's member
+    if cancellation_token is not None:  # AutoGen's Anthropic client links only the request to it, not the chunks
+        call.halted = Halt()
+        cancellation_token.add_callback(call.halted)
     try:
         if client._circuits is not None:  # one round trip: the fleet's breaker state, a probe lease if due
             await client._circuits.refresh([m.breaker for m in client._members])
@@ -107,8 +110,7 @@ async def stream_completion(
             error: Exception | None = None
             tool_started = False
             finished = False
-            # AutoGen's Anthropic client links only the request to the token, not the chunks: checked per chunk.
-            cancelled = call.token.is_cancelled if call.token is not None else None
+            halted = call.halted
             try:
                 while True:
                     if type(chunk) is str:
@@ -125,7 +127,7 @@ async def stream_completion(
                         yield chunk
                     else:  # malformed: skipped (a tool-call-like delta forbids a recovery)
                         tool_started = tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
-                    if cancelled is not None and cancelled():
+                    if halted is not None and halted.set:
                         raise asyncio.CancelledError("the call's cancellation token was cancelled")
                     try:
                         chunk = await next_chunk()
@@ -415,8 +417,8 @@ class _Attempt:
                 return
             else:
                 self.tool_started = self.tool_started or hasattr(chunk, "arguments") or isinstance(chunk, Mapping)
-            token = self.call.token
-            if token is not None and token.is_cancelled():
+            halted = self.call.halted
+            if halted is not None and halted.set:
                 raise asyncio.CancelledError("the call's cancellation token was cancelled")
             try:
                 chunk = await opened.agen.__anext__()
