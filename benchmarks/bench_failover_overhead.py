@@ -35,6 +35,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+from autogen_core import CancellationToken
 from autogen_core.models import ChatCompletionClient, CreateResult, UserMessage
 
 from agentkit.models import FailoverChatCompletionClient, FailoverMember
@@ -55,9 +56,13 @@ async def _per_call(op: Callable[[], Awaitable[Any]], n: int) -> float:
 STREAM_USAGE: dict[str, Any] = {"stream_options": {"include_usage": True}}
 
 
+# Both clients get a cancellation token, as AutoGen's agents always pass one (the run's).
+_TOKEN = CancellationToken()
+
+
 async def _stream(client: ChatCompletionClient, extra: dict[str, Any]) -> CreateResult:
     result: CreateResult | None = None
-    async for item in client.create_stream(MESSAGES, extra_create_args=extra):
+    async for item in client.create_stream(MESSAGES, extra_create_args=extra, cancellation_token=_TOKEN):
         if isinstance(item, CreateResult):
             result = item
     assert result is not None
