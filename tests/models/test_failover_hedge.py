@@ -80,3 +80,39 @@ async def test_racers_that_answer_in_the_same_tick_count_only_the_winner() -> No
     outcomes = sorted((a["member"], a["outcome"]) for a in log.attempts)
     assert outcomes == sorted([(winner, "ok"), ({"primary": "second", "second": "primary"}[winner], "hedge_lost")])
     assert client.total_usage() == result.usage
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["create", "stream"])
+async def test_a_refusal_by_the_first_member_is_raised_though_a_later_racer_answers(stream: bool) -> None:
+    """Without hedging the primary's refusal is raised; a hedged racer answering later must not hide it."""
+    from agentkit.exceptions import ContentFilteredError
+
+    clock = ManualClock()
+    primary = scripted("primary", Scripted(REFUSAL, latency=2), clock=clock)
+    second = scripted("second", Scripted("second answer", latency=1.5), clock=clock)
+    third = scripted("third", "never", clock=clock)
+    client = chain(primary, second, third, clock=clock, hedge_after=1)
+    with pytest.raises(ContentFilteredError):
+        await drive(clock, answer(client, stream))
+    assert [c.outcome for c in second.calls] == ["CancelledError"]  # cut off once the refusal was final
+
+
+async def test_a_raised_failure_stops_the_hedge_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While waiting for an earlier racer after a raised failure, the race does not wake up for nothing."""
+    import asyncio
+
+    waits = [0]
+    wait = asyncio.wait
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        waits[0] += 1
+        return await wait(*args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "wait", counted)
+    clock = ManualClock()
+    primary = scripted("primary", Scripted("primary answer", latency=5), clock=clock)
+    second = scripted("second", Scripted(raises=StatusError(400, "unsupported parameter: seed")), clock=clock)
+    client = chain(primary, second, clock=clock, hedge_after=1)
+    result = await drive(clock, client.create(MESSAGES))
+    assert result.content == "primary answer"
+    assert waits[0] <= 4  # the hedge tick, the failure, the answer: no spinning on a fired timer

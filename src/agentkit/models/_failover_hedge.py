@@ -5,9 +5,10 @@ next eligible member of the plan is started beside it; when a member fails, the 
 once (and the hedge timer restarts). The first to answer wins and every other racer is cancelled. So after
 a fast 401 on the primary the second member is raced against the third, not served alone.
 
-Hedging changes when members are asked, never the answer: a racer whose failure the policy raises (a
-refusal, a member-specific 400) stops the race from starting anyone else, but a member still in flight may
-still answer; the failure is raised only when none does. Only the winner's answer is recorded as the call's.
+Hedging changes when members are asked, never the answer a member before another in the plan would give:
+a racer's failure that the policy raises (a refusal, a member-specific 400) is raised at once unless a
+member before it in the plan is still in flight — then that member may still answer (as it would have
+without hedging), and no member after it may. Only the winner's answer is recorded as the call's.
 """
 
 from __future__ import annotations
@@ -43,50 +44,64 @@ async def _race(
         Exception: the first racer failure the policy raises, when no racer answered.
     """
     assert client.hedge_after is not None
-    racers: dict[asyncio.Future[Any], Member] = {}
+    racers: dict[asyncio.Future[Any], tuple[int, Member]] = {}  # in flight, with their place in the plan
+    dropped: list[asyncio.Future[Any]] = []  # cancelled mid-race: awaited on the way out
     timer: asyncio.Future[Any] | None = None
     winner: tuple[Member, T] | None = None
+    held: tuple[int, Failure] | None = None  # the earliest failure the policy raises, and its place
+    started = 0
 
     def start_next() -> None:
-        nonlocal timer
+        nonlocal timer, started
         member = next(plan, None)
         if timer is not None:
             timer.cancel()
             timer = None
         if member is None:
             return
-        racers[asyncio.ensure_future(attempt(member))] = member
+        racers[asyncio.ensure_future(attempt(member))] = (started, member)
+        started += 1
         timer = asyncio.ensure_future(client.clock.sleep(client.hedge_after or 0.0))
 
-    raised: Failure | None = None  # the first failure the policy raises: no one else is started after it
     try:
         start_next()
         while racers:
             waiting: list[asyncio.Future[Any]] = [*racers, *([timer] if timer is not None else [])]
             done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             failed = False
-            for task in [t for t in done if t in racers]:
-                member = racers.pop(task)
+            for task in sorted((t for t in done if t in racers), key=lambda t: racers[t][0]):
+                index, member = racers.pop(task)
                 outcome: T | Failure = task.result()
                 if isinstance(outcome, Failure):
                     failed = True
-                    if outcome.action is PolicyAction.RAISE:
-                        raised = raised or outcome
-                    else:
+                    if outcome.action is not PolicyAction.RAISE:
                         client._after_failure(member, call, outcome)
-                elif winner is None:
+                    elif held is None or index < held[0]:
+                        held = (index, outcome)
+                elif winner is None and (held is None or index < held[0]):
                     winner = (member, outcome)
-                else:  # both answered in the same tick: the later one loses
+                else:  # answered in the same tick as the winner, or after an earlier member failed for good
                     await drop(outcome)
             if winner is not None:
-                for other, member in racers.items():
+                for other, (_, member) in racers.items():
                     call.losers.add(member.name)
                     other.cancel()
                 return winner
-            if raised is None and (failed or not racers or (timer is not None and timer in done)):
+            if held is not None:
+                # As without hedging: only a member before the failed one in the plan may still answer.
+                if timer is not None:
+                    timer.cancel()
+                    timer = None
+                for other, (index, member) in list(racers.items()):
+                    if index > held[0]:
+                        del racers[other]
+                        call.losers.add(member.name)
+                        other.cancel()
+                        dropped.append(other)
+                if not racers:
+                    raise held[1].error
+            elif failed or not racers or (timer is not None and timer in done):
                 start_next()
-        if raised is not None:
-            raise raised.error
         return None
     finally:
         if timer is not None:
@@ -94,7 +109,7 @@ async def _race(
         for task in racers:
             if not task.done():
                 task.cancel()
-        for result in await asyncio.gather(*racers, return_exceptions=True):
+        for result in await asyncio.gather(*racers, *dropped, return_exceptions=True):
             if not isinstance(result, (BaseException, Failure)) and result is not _value(winner):
                 await drop(result)
 
