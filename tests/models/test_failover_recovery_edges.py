@@ -224,3 +224,16 @@ async def test_a_break_after_only_whitespace_is_recovered(fp: FakeProvider, back
     finally:
         await client.close()
     assert "".join(chunks) == result.content == "\n\nHello there."
+
+
+async def test_an_answer_that_mentions_think_tags_is_kept_whole(fp: FakeProvider) -> None:
+    text = "R1 models wrap their reasoning in <think>...</think> tags and then give the final answer."
+    fp.script("gpt-4o", Reply.text(text, cut_after=3))
+    fp.script("gpt-4o-mini", Reply.text(text))
+    client = FailoverChatCompletionClient([fp.openai_client("gpt-4o"), fp.openai_client("gpt-4o-mini")])
+    try:
+        chunks, result = await collect(client)
+    finally:
+        await client.close()
+    assert "".join(chunks) == result.content == text
+    assert result.thought is None

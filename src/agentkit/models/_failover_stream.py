@@ -507,10 +507,12 @@ def _final(result: CreateResult, text: str, spent: RequestUsage) -> CreateResult
     """The recovered answer: the whole text the caller received, with every attempt's usage."""
     update: dict[str, Any] = {"usage": _add(spent, result.usage)}
     if isinstance(result.content, str):
-        opened, closed = text.find("<think>"), text.find("</think>")
         thought = result.thought
-        if 0 <= opened < closed:  # an R1-style think block (AutoGen streams reasoning so): the thought
-            update["thought"] = text[opened + len("<think>") : closed].strip()
+        closed = text.find("</think>")
+        if closed >= 0 and text.lstrip().startswith("<think>"):
+            # An answer that opens with a think block: reasoning AutoGen streamed so (reasoning_content, an R1
+            # model), whichever member the text came from. A "<think>" later in the text is the answer's own.
+            update["thought"] = text[text.find("<think>") + len("<think>") : closed].strip()
             text = text[closed + len("</think>") :].strip()
         elif thought and text.startswith(thought):  # streamed thinking (Anthropic) before the answer's text
             text = text[len(thought) :]
