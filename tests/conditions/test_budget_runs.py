@@ -298,3 +298,28 @@ async def test_run_with_budget_logs_no_traceback_for_the_refusal(caplog: pytest.
     with caplog.at_level(logging.DEBUG, logger="autogen_core"), pytest.raises(RuntimeError, match="BudgetExceeded"):
         await other.run(task="go")
     assert any(r.exc_info and "BudgetExceededError" in repr(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_run_with_budget_rearms_and_reports_a_refusal_inside_a_nested_team(fp: FakeProvider) -> None:
+    fp.always("agent-model", Reply.text("ok", usage=(10, 5)))
+    client = fp.openai_client("agent-model", model_info=JSON_MODEL_INFO)
+    budget = BudgetTermination(max_requests=3, ledger=UsageLedger())  # admission only
+    metered = MeteredChatCompletionClient(client, budget=budget, prices=PRICES)
+    inner = RoundRobinGroupChat(
+        [AssistantAgent("a", model_client=metered), AssistantAgent("b", model_client=metered)],
+        termination_condition=MaxMessageTermination(5),
+        name="inner",
+    )
+    team = RoundRobinGroupChat([inner], termination_condition=MaxMessageTermination(2))
+    calls: list[int] = []
+    stops: list[str] = []
+    try:
+        for _ in range(2):
+            before = len(fp.requests)
+            result = await run_with_budget(team, task="go")
+            calls.append(len(fp.requests) - before)
+            stops.append(result.stop_reason or "")
+    finally:
+        await client.close()
+    assert calls == [3, 3]  # the budget counted afresh in the second run
+    assert stops[0].startswith("Budget exceeded: Refused a call")

@@ -23,6 +23,7 @@ BUDGET_STOP_PREFIX = "Budget exceeded: "
 """``stop_reason`` prefix of a run that :func:`run_with_budget` ended because a call was refused."""
 
 _ERROR_PREFIX = "BudgetExceededError: "
+_NESTED_PREFIX = "RuntimeError: "
 
 _IN_BUDGET_RUN: ContextVar[bool] = ContextVar("agentkit_budget_run", default=False)
 
@@ -35,12 +36,24 @@ def note_team(budget: BudgetTermination, team: str) -> None:
     _TEAM_OF[budget] = team
 
 
+def _team_ids(team: Team, depth: int = 0) -> set[str]:
+    """AutoGen's ids of ``team`` and of the teams nested in it (``CallRecord.team``; private in 0.7.5)."""
+    key = getattr(team, "_team_id", None)
+    ids = {key} if isinstance(key, str) else set()
+    participants = getattr(team, "_participants", None)
+    if isinstance(participants, list) and depth < 8:
+        for participant in participants:
+            if isinstance(participant, Team):
+                ids |= _team_ids(participant, depth + 1)
+    return ids
+
+
 def _begin_runs(team: Team) -> None:
-    """Re-arm the run-scoped budgets that counted an earlier run of ``team``: its new run starts now."""
-    key = getattr(team, "_team_id", None)  # AutoGen's id for the team (CallRecord.team), private in 0.7.5
-    if isinstance(key, str):
+    """Re-arm the run-scoped budgets that counted an earlier run of ``team`` (or of a team nested in it)."""
+    ids = _team_ids(team)
+    if ids:
         for budget, seen in list(_TEAM_OF.items()):
-            if seen == key:
+            if seen in ids:
                 budget._begin_run()
 
 
@@ -61,7 +74,16 @@ class _QuietRefusals(logging.Filter):
         error = record.exc_info[1]
         if isinstance(error, BudgetExceededError):
             return False
+        if isinstance(error, RuntimeError) and _unwrapped(str(error)).startswith(_ERROR_PREFIX):  # a nested team's
+            return False
         return not (isinstance(error, ValueError) and "Unhandled message in agent container" in str(error))
+
+
+def _unwrapped(text: str) -> str:
+    """An error's text without the ``"RuntimeError: "`` AutoGen adds once per nested team."""
+    while text.startswith(_NESTED_PREFIX):
+        text = text[len(_NESTED_PREFIX) :]
+    return text
 
 
 _QUIET = _QuietRefusals()
@@ -110,7 +132,7 @@ async def run_with_budget(
             elif not isinstance(item, ModelClientStreamingChunkEvent):
                 messages.append(item)
     except (RuntimeError, BudgetExceededError) as error:
-        text = str(error)
+        text = _unwrapped(str(error))
         if isinstance(error, BudgetExceededError):  # raised in a request handler (e.g. MagenticOne's start)
             reason = text
         elif text.startswith(_ERROR_PREFIX):  # AutoGen's wrapping of an error in a participant's turn
