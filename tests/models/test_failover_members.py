@@ -47,6 +47,23 @@ async def test_a_cached_anthropic_member_still_raises_its_refusal(fp: FakeProvid
     assert not fp.requests_for("backup")
 
 
+async def test_a_cached_anthropic_refusal_is_still_a_refusal_when_replayed(fp: FakeProvider) -> None:
+    """The cache answers the second call without a request: the refusal is told from the stored result."""
+    fp.always("claude-refuses", Fault.content_filter(as_finish_reason=True))
+    cached = ChatCompletionCache(
+        fp.anthropic_client("claude-refuses"), InMemoryStore[CreateResult | list[str | CreateResult]]()
+    )
+    client = FailoverChatCompletionClient([cached, fp.openai_client("backup")])
+    try:
+        for _ in range(2):
+            with pytest.raises(ContentFilteredError):
+                await client.create(MESSAGES)
+    finally:
+        await client.close()
+    assert len(fp.requests_for("claude-refuses")) == 1  # the second answer came from the cache
+    assert client.member_names == ("claude-refuses", "backup")  # named after the model inside the cache
+
+
 async def test_a_cached_openai_member_gets_no_sdk_retries_and_stream_usage(fp: FakeProvider) -> None:
     fp.script("gpt-4o", Fault.server_error(503), Reply.text("streamed", usage=(12, 3)))
     cached = ChatCompletionCache(

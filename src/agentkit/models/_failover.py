@@ -50,11 +50,11 @@ from ._failover_call import (
 )
 from ._failover_config import FailoverChatCompletionClientConfig, StreamRecovery, client_arguments, config_of
 from ._failover_hedge import create_hedged
-from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds
+from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds, wire_of
 from ._failover_refusal import FailoverRefusals
 from ._failover_stream import stream_completion
 from ._metered_inner import with_stream_usage
-from ._policy import PolicyAction, PolicyHook, resolve_policy
+from ._policy import ErrorClass, PolicyAction, PolicyHook, resolve_policy
 from ._routing import Router, estimate_tokens, model_name_of
 from ._timers import StreamWatchdog, TimeoutScope
 from ._wire_tap import WireRecord, close_record, current_record, open_record
@@ -218,6 +218,8 @@ class FailoverChatCompletionClient(
         for index, item in enumerate(members):
             spec = item if isinstance(item, FailoverMember) else FailoverMember(item)
             name = spec.name or model_name_of(spec.client)
+            if name == "unknown":  # a wrapper (ChatCompletionCache): the model of the client inside it
+                name = model_name_of(wire_of(spec.client))
             if name == "unknown":
                 name = f"member{index}"
             if name in used:
@@ -492,7 +494,9 @@ class FailoverChatCompletionClient(
         error_class, action = self._decide(error)
         self._health(member, error_class)
         wait = self._retry_wait(member, call, error, action, attempt)
-        outcome = "retry" if wait is not None else "failover" if call.recovering else outcome_of(action)
+        # While a stream is recovered every failure moves on to the next member, except a refusal the policy raises.
+        recovering = call.recovering and not (error_class is ErrorClass.CONTENT_FILTER and action is PolicyAction.RAISE)
+        outcome = "retry" if wait is not None else "failover" if recovering else outcome_of(action)
         self._record_failed(member, call, error, error_class, outcome, started)
         if wait is None:
             return Failure(error, error_class, PolicyAction.FAILOVER if action is PolicyAction.RETRY else action)

@@ -26,7 +26,15 @@ from ._wire_tap import tap
 if TYPE_CHECKING:
     from ._failover import FailoverChatCompletionClient
 
-__all__ = ("FailoverMember", "FailoverMemberConfig", "Member", "merged_info", "opt_seconds")
+__all__ = (
+    "FailoverMember",
+    "FailoverMemberConfig",
+    "Member",
+    "merged_info",
+    "opt_seconds",
+    "thinking_on",
+    "wire_of",
+)
 
 
 class FailoverMemberConfig(BaseModel):
@@ -164,8 +172,7 @@ class Member:
         self.client = spec.client
         # The client that talks to the provider, looked for through wrappers (a ChatCompletionCache, which
         # migrate builds for a cache_seed; a metered client): its model, SDK, wire and stream options count.
-        leaves = leaf_clients(spec.client)
-        wire = leaves[0] if len(leaves) == 1 else spec.client
+        wire = wire_of(spec.client)
         self.name = name
         self.model = model_name_of(spec.client)
         if self.model == "unknown":
@@ -197,7 +204,7 @@ class Member:
         self.stream_usage = module.startswith("autogen_ext.models.openai") and not _has_stream_options(wire)
         # Extended thinking (Anthropic): AutoGen streams the thinking as text chunks, and a prefill is refused.
         create_args = getattr(wire, "_create_args", None)
-        self.thinking = isinstance(create_args, dict) and create_args.get("thinking") is not None
+        self.thinking = isinstance(create_args, dict) and thinking_on(create_args.get("thinking"))
         self.breaker = CircuitBreaker(
             name,
             failure_threshold=owner.failure_threshold,
@@ -205,6 +212,17 @@ class Member:
             clock=owner.clock,
             store=owner._circuits,
         )
+
+
+def thinking_on(config: Any) -> bool:
+    """Whether an Anthropic ``thinking`` create arg turns extended thinking on (``{"type": "disabled"}`` does not)."""
+    return config is not None and not (isinstance(config, Mapping) and config.get("type") == "disabled")
+
+
+def wire_of(client: ChatCompletionClient) -> ChatCompletionClient:
+    """The one client inside wrappers (``ChatCompletionCache``, a metered client) that talks to the provider."""
+    leaves = leaf_clients(client)
+    return leaves[0] if len(leaves) == 1 else client
 
 
 def _has_stream_options(client: ChatCompletionClient) -> bool:

@@ -35,7 +35,16 @@ class FailoverRefusals(FailoverPlanning, FailoverAccounting):
         """A :class:`ContentFilteredError` when ``result`` is a refusal, else ``None`` (one comparison)."""
         if result.finish_reason == "content_filter":
             reason = "content_filter"
-        elif slot is not None and slot.stop_reason == "refusal" and result.finish_reason == "unknown":
+        elif (
+            slot is not None
+            and result.finish_reason == "unknown"
+            and (
+                slot.stop_reason == "refusal"
+                # A ChatCompletionCache replaying an Anthropic refusal makes no request to read it off: the
+                # stored result is what a refusal becomes in AutoGen (empty, finish reason "unknown").
+                or (result.cached and not result.content and member.anthropic)
+            )
+        ):
             reason = "refusal"
         else:
             return None

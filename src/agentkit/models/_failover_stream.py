@@ -35,6 +35,7 @@ from .._callinfo import set_answered_by
 from ..exceptions import ContentFilteredError, IncompleteStreamError
 from ._failover_call import Call, Failure, Halt, Opened, aclose_quietly, end_span, fail_span, outcome_of, start_span
 from ._failover_hedge import open_hedged
+from ._failover_member import thinking_on
 from ._policy import ErrorClass, PolicyAction
 from ._routing import estimate_tokens
 from ._wire_tap import Spent, WireRecord
@@ -257,7 +258,7 @@ def _broken(
         raise broken
     # Text that may hold streamed thinking (Anthropic's extended thinking arrives as plain text chunks) is
     # never sent back as a prefill: the next members restart.
-    thinking = member.thinking or call.extra.get("thinking") is not None
+    thinking = member.thinking or thinking_on(call.extra.get("thinking"))
     return broken, not refused and not thinking
 
 
