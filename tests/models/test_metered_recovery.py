@@ -110,3 +110,26 @@ def test_an_isolated_record_passes_its_details_on_only_when_published() -> None:
         assert published == (details, "stop")
     finally:
         close_record(outer, outer_token)
+
+
+@pytest.mark.filterwarnings("ignore::agentkit.pricing.UnpricedModelWarning")
+async def test_a_recovered_answer_without_reported_usage_bills_its_text_once() -> None:
+    """When the answering attempt reports no usage, its estimate leaves out the text earlier attempts billed."""
+    from agentkit.testing import Scripted, ScriptedChatCompletionClient
+
+    text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    cut = ScriptedChatCompletionClient(
+        [Scripted(text, raises=ConnectionError("reset"), raise_after=6, usage=(0, 0))], model="first"
+    )
+    restart = ScriptedChatCompletionClient([Scripted(text, usage=(0, 0))], model="second")
+    ledger = UsageLedger()
+    client = MeteredChatCompletionClient(FailoverChatCompletionClient([cut, restart]), ledger=ledger)
+    final = None
+    async for item in client.create_stream(MESSAGES):
+        final = item
+    assert isinstance(final, CreateResult)
+    assert final.content == text
+    billed = [r for r in ledger.records if r.billed]
+    assert [r.model for r in billed] == ["first", "second"]
+    whole = -(-len(text.encode()) // 4)  # the metered client's estimate of the whole answer's output
+    assert sum(r.completion_tokens for r in billed) == whole

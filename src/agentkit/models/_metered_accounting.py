@@ -69,10 +69,12 @@ class MeteredAccounting:
         usage = result.usage
         prompt, completion = usage.prompt_tokens, usage.completion_tokens
         details = record.details if record is not None else None
+        billed_apart = 0  # output tokens of a recovered stream's earlier attempts
         if record is not None and record.spent:  # a recovered stream: its earlier attempts are billed apart
             for part in record.spent:
                 prompt -= part.prompt_tokens
                 completion -= part.completion_tokens
+                billed_apart += part.completion_tokens
                 self._record_spent(part, agent, started_at)
         cached_input = cache_write = reasoning = 0
         # The model asked for: the answering failover member's, else this client's. The provider's response
@@ -106,7 +108,7 @@ class MeteredAccounting:
             if streamed and not text:
                 text = "".join(streamed)
             prompt = self._prompt_estimator(messages, ())
-            completion = _estimate_text_tokens(text)
+            completion = max(0, _estimate_text_tokens(text) - billed_apart)  # the text the parts delivered is billed
             estimated = True
         cost: Decimal | None
         if result.cached:
