@@ -50,12 +50,12 @@ from ._failover_call import (
 )
 from ._failover_config import FailoverChatCompletionClientConfig, StreamRecovery, client_arguments, config_of
 from ._failover_hedge import create_hedged
-from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, opt_seconds, wire_of
+from ._failover_member import FailoverMember, FailoverMemberConfig, Member, merged_info, model_of, opt_seconds
 from ._failover_refusal import FailoverRefusals
 from ._failover_stream import stream_completion
 from ._metered_inner import with_stream_usage
 from ._policy import ErrorClass, PolicyAction, PolicyHook, resolve_policy
-from ._routing import Router, estimate_tokens, model_name_of
+from ._routing import Router, estimate_tokens
 from ._timers import StreamWatchdog, TimeoutScope
 from ._wire_tap import WireRecord, close_record, current_record, open_record
 
@@ -217,9 +217,7 @@ class FailoverChatCompletionClient(
         used: set[str] = set()
         for index, item in enumerate(members):
             spec = item if isinstance(item, FailoverMember) else FailoverMember(item)
-            name = spec.name or model_name_of(spec.client)
-            if name == "unknown":  # a wrapper (ChatCompletionCache): the model of the client inside it
-                name = model_name_of(wire_of(spec.client))
+            name = spec.name or model_of(spec.client)
             if name == "unknown":
                 name = f"member{index}"
             if name in used:

@@ -31,6 +31,7 @@ __all__ = (
     "FailoverMemberConfig",
     "Member",
     "merged_info",
+    "model_of",
     "opt_seconds",
     "thinking_on",
     "wire_of",
@@ -174,9 +175,7 @@ class Member:
         # migrate builds for a cache_seed; a metered client): its model, SDK, wire and stream options count.
         wire = wire_of(spec.client)
         self.name = name
-        self.model = model_name_of(spec.client)
-        if self.model == "unknown":
-            self.model = model_name_of(wire)
+        self.model = model_of(spec.client)
         self.provider = provider_of(spec.client) or provider_of(wire)
         self.answer = AnsweredBy(name, self.model, self.provider)
         self.max_attempts = spec.max_attempts if spec.max_attempts is not None else owner.max_attempts
@@ -217,6 +216,12 @@ class Member:
 def thinking_on(config: Any) -> bool:
     """Whether an Anthropic ``thinking`` create arg turns extended thinking on (``{"type": "disabled"}`` does not)."""
     return config is not None and not (isinstance(config, Mapping) and config.get("type") == "disabled")
+
+
+def model_of(client: ChatCompletionClient) -> str:
+    """The model a member client sends, looked for through wrappers (``"unknown"`` when it cannot be told)."""
+    model = model_name_of(client)
+    return model_name_of(wire_of(client)) if model == "unknown" else model
 
 
 def wire_of(client: ChatCompletionClient) -> ChatCompletionClient:
